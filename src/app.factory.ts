@@ -1,0 +1,66 @@
+import helmet from '@fastify/helmet';
+import { Logger, RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppModule } from './app.module';
+import { createRootLogger, PinoLoggerService } from './common/logging/logger';
+import { requestIdFor } from './common/http/request-id';
+import { ProblemExceptionFilter, sendProblem } from './common/problem/problem-exception.filter';
+import { createValidationPipe } from './common/validation/validation.pipe';
+import { AppConfig } from './config/app-config';
+import { setupSwagger } from './swagger';
+
+export const API_PREFIX = 'api/v1';
+
+/** Builds the fully configured application; used by main.ts, the tests and the OpenAPI script. */
+export async function createApp(config: AppConfig, mongodbUri: string): Promise<NestFastifyApplication> {
+  const rootLogger = createRootLogger(config.logLevel);
+  const adapter = new FastifyAdapter({
+    loggerInstance: rootLogger,
+    genReqId: requestIdFor,
+    bodyLimit: config.bodyLimitBytes,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    connectionTimeout: config.requestTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    return503OnClosing: true,
+    trustProxy: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, mongodbUri), adapter, {
+    logger: new PinoLoggerService(rootLogger),
+    bufferLogs: false,
+  });
+  await configureApp(app, config);
+  return app;
+}
+
+export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+  // Errors Fastify raises before Nest sees the request (bad JSON, body too large).
+  const logger = new Logger('Http');
+  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, request, error, logger));
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+  });
+  app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemExceptionFilter());
+  if (config.swaggerEnabled) setupSwagger(app);
+}

@@ -1,0 +1,42 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { ProblemResponseDto } from '../common/problem/problem.dto';
+import { AuthService } from './auth.service';
+import { CurrentUser } from './decorators/current-user.decorator';
+import { Public } from './decorators/public.decorator';
+import { Roles } from './decorators/roles.decorator';
+import { LoginRequestDto, MeResponseDto, TokenResponseDto } from './dto/auth.dto';
+import { AuthenticatedUser } from './roles';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ operationId: 'login', summary: 'Exchange username and password for a bearer token' })
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiUnauthorizedResponse({ type: ProblemResponseDto, description: 'Wrong username or password' })
+  @ApiUnprocessableEntityResponse({ type: ProblemResponseDto })
+  @ApiTooManyRequestsResponse({ type: ProblemResponseDto, description: '5 failed logins in 15 minutes; see Retry-After' })
+  login(@Body() body: LoginRequestDto): Promise<TokenResponseDto> {
+    return this.auth.login(body.username, body.password);
+  }
+
+  @Get('me')
+  @Roles('staff')
+  @ApiOperation({ operationId: 'getCurrentUser', summary: 'Who the token belongs to' })
+  @ApiOkResponse({ type: MeResponseDto })
+  me(@CurrentUser() user: AuthenticatedUser): MeResponseDto {
+    return { username: user.username, role: user.role };
+  }
+}

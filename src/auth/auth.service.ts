@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { ApiException } from '../common/problem/api-exception';
+import { TokenResponseDto } from './dto/auth.dto';
+import { LoginThrottleService } from './login-throttle/login-throttle.service';
+import { PasswordHasher } from './password-hasher';
+import { UsersRepository } from './users/users.repository';
+
+export interface JwtPayload {
+  sub: string;
+  role: string;
+}
+
+const INVALID_CREDENTIALS = () => new ApiException(401, 'INVALID_CREDENTIALS', 'Invalid username or password.');
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly throttle: LoginThrottleService,
+    private readonly jwt: JwtService,
+  ) {}
+
+  async login(rawUsername: string, password: string): Promise<TokenResponseDto> {
+    const username = rawUsername.trim().toLowerCase();
+    const retryAfter = await this.throttle.retryAfterSeconds(username);
+    if (retryAfter > 0) {
+      throw new ApiException(429, 'TOO_MANY_LOGIN_ATTEMPTS', 'Too many failed logins; try again later.', undefined, {
+        'Retry-After': String(retryAfter),
+      });
+    }
+    const user = await this.users.findByUsername(username);
+    const passwordMatches = await this.hasher.verify(user?.passwordHash, password);
+    if (!user || !passwordMatches || !user.active) {
+      await this.throttle.recordFailure(username);
+      throw INVALID_CREDENTIALS();
+    }
+    await this.throttle.reset(username);
+    const payload: JwtPayload = { sub: user.username, role: user.role };
+    return {
+      access_token: await this.jwt.signAsync(payload),
+      token_type: 'Bearer',
+      expires_in: this.config.jwt.expiresInSeconds,
+      role: user.role,
+    };
+  }
+}

@@ -1,0 +1,67 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ROLES, Role } from '../roles';
+
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,63}$/;
+export const MIN_PASSWORD_LENGTH = 12;
+export const MAX_PASSWORD_LENGTH = 256;
+
+export class UserCreateDto {
+  @ApiProperty({ example: 'clerk.jane', pattern: USERNAME_PATTERN.source, description: 'Lower-case, 3-64 characters' })
+  @IsString()
+  @Matches(USERNAME_PATTERN, { message: 'username must be 3-64 lower-case letters, digits, dots, dashes or underscores' })
+  username: string;
+
+  @ApiProperty({ example: 'a-long-passphrase', minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH, format: 'password' })
+  @IsString()
+  @MinLength(MIN_PASSWORD_LENGTH)
+  @MaxLength(MAX_PASSWORD_LENGTH)
+  password: string;
+
+  @ApiProperty({ enum: ROLES, example: 'staff' })
+  @IsIn(ROLES)
+  role: Role;
+}
+
+export class UserUpdateDto {
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional()
+  @IsIn(ROLES)
+  role?: Role;
+
+  @ApiPropertyOptional({ example: false, description: 'false disables the user; their tokens stop working at once' })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+
+  @ApiPropertyOptional({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH, format: 'password' })
+  @IsOptional()
+  @IsString()
+  @MinLength(MIN_PASSWORD_LENGTH)
+  @MaxLength(MAX_PASSWORD_LENGTH)
+  password?: string;
+}
+
+export class UsernameParamDto {
+  @ApiProperty({ example: 'clerk.jane' })
+  @IsString()
+  @Matches(USERNAME_PATTERN, { message: 'username must be 3-64 lower-case letters, digits, dots, dashes or underscores' })
+  username: string;
+}
+
+export class UserResponseDto {
+  @ApiProperty({ example: 'clerk.jane' })
+  username: string;
+
+  @ApiProperty({ enum: ROLES, example: 'staff' })
+  role: Role;
+
+  @ApiProperty({ example: true })
+  active: boolean;
+
+  @ApiProperty({ example: '2026-11-29T10:00:00.000Z', format: 'date-time' })
+  created_at: string;
+
+  @ApiProperty({ example: '2026-11-29T10:00:00.000Z', format: 'date-time' })
+  updated_at: string;
+}

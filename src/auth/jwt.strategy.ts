@@ -1,0 +1,32 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { JwtPayload } from './auth.service';
+import { AuthenticatedUser } from './roles';
+import { UsersRepository } from './users/users.repository';
+
+/**
+ * HS256 only, issuer and audience checked. The user is re-read on every request, so a
+ * disabled user or a changed role takes effect on the very next call.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, private readonly users: UsersRepository) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.jwt.secret,
+      algorithms: ['HS256'],
+      issuer: config.jwt.issuer,
+      audience: config.jwt.audience,
+      ignoreExpiration: false,
+    });
+  }
+
+  async validate(payload: JwtPayload): Promise<AuthenticatedUser | false> {
+    if (typeof payload.sub !== 'string') return false;
+    const user = await this.users.findByUsername(payload.sub);
+    if (!user || !user.active) return false;
+    return { username: user.username, role: user.role };
+  }
+}

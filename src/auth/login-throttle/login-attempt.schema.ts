@@ -1,0 +1,16 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+
+/** Failed logins of one username within the current window; shared by all instances. */
+@Schema({ collection: 'login_attempts', versionKey: false })
+export class LoginAttempt {
+  @Prop({ type: String, required: true })
+  _id: string;
+
+  @Prop({ type: Date, required: true })
+  window_start: Date;
+
+  @Prop({ type: Number, required: true })
+  failures: number;
+}
+
+export const LoginAttemptSchema = SchemaFactory.createForClass(LoginAttempt);

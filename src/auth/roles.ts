@@ -1,0 +1,13 @@
+export const ROLES = ['staff', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The caller as the guards resolved it, fresh from the users collection on every request. */
+export interface AuthenticatedUser {
+  username: string;
+  role: Role;
+}
+
+/** An admin may do everything staff may. */
+export function roleSatisfies(actual: Role, allowed: readonly Role[]): boolean {
+  return allowed.includes(actual) || actual === 'admin';
+}

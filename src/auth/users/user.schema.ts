@@ -1,0 +1,24 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument } from 'mongoose';
+import { ROLES, Role } from '../roles';
+
+@Schema({ collection: 'users', timestamps: { createdAt: 'created_at', updatedAt: 'updated_at' }, versionKey: false })
+export class User {
+  @Prop({ type: String, required: true, unique: true })
+  username: string;
+
+  @Prop({ type: String, required: true })
+  password_hash: string;
+
+  @Prop({ type: String, required: true, enum: ROLES })
+  role: Role;
+
+  @Prop({ type: Boolean, required: true, default: true })
+  active: boolean;
+
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type UserDocument = HydratedDocument<User>;
+export const UserSchema = SchemaFactory.createForClass(User);

@@ -1,0 +1,53 @@
+import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { ProblemResponseDto } from '../../common/problem/problem.dto';
+import { CurrentUser } from '../decorators/current-user.decorator';
+import { Roles } from '../decorators/roles.decorator';
+import { UserCreateDto, UsernameParamDto, UserResponseDto, UserUpdateDto } from '../dto/user.dto';
+import { AuthenticatedUser } from '../roles';
+import { UsersService } from './users.service';
+
+@ApiTags('auth')
+@Roles('admin')
+@Controller('auth/users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post()
+  @ApiOperation({ operationId: 'createUser', summary: 'Create a staff or admin user' })
+  @ApiCreatedResponse({ type: UserResponseDto })
+  @ApiConflictResponse({ type: ProblemResponseDto, description: 'USERNAME_TAKEN' })
+  @ApiUnprocessableEntityResponse({ type: ProblemResponseDto })
+  create(@Body() body: UserCreateDto): Promise<UserResponseDto> {
+    return this.users.create(body);
+  }
+
+  @Get()
+  @ApiOperation({ operationId: 'listUsers', summary: 'List users (never their password hashes)' })
+  @ApiOkResponse({ type: [UserResponseDto] })
+  list(): Promise<UserResponseDto[]> {
+    return this.users.list();
+  }
+
+  @Patch(':username')
+  @ApiOperation({ operationId: 'updateUser', summary: "Change a user's role, active flag or password" })
+  @ApiOkResponse({ type: UserResponseDto })
+  @ApiNotFoundResponse({ type: ProblemResponseDto, description: 'USER_NOT_FOUND' })
+  @ApiConflictResponse({ type: ProblemResponseDto, description: 'CANNOT_DEMOTE_SELF' })
+  @ApiUnprocessableEntityResponse({ type: ProblemResponseDto })
+  update(
+    @Param() params: UsernameParamDto,
+    @Body() body: UserUpdateDto,
+    @CurrentUser() actor: AuthenticatedUser,
+  ): Promise<UserResponseDto> {
+    return this.users.update(params.username, body, actor);
+  }
+}

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { Role } from '../roles';
+import { User } from './user.schema';
+
+export interface UserRecord {
+  username: string;
+  passwordHash: string;
+  role: Role;
+  active: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type UserChanges = Partial<Pick<UserRecord, 'role' | 'active' | 'passwordHash'>>;
+
+const DUPLICATE_KEY = 11000;
+
+/** Users in MongoDB; returns plain records, never Mongoose documents. */
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectModel(User.name) private readonly users: Model<User>) {}
+
+  async findByUsername(username: string): Promise<UserRecord | undefined> {
+    const doc = await this.users.findOne({ username }).lean<User>().exec();
+    return doc ? toRecord(doc) : undefined;
+  }
+
+  async list(): Promise<UserRecord[]> {
+    const docs = await this.users.find().sort({ username: 1 }).lean<User[]>().exec();
+    return docs.map(toRecord);
+  }
+
+  /** Inserts a user; returns undefined when the username is taken. */
+  async create(username: string, passwordHash: string, role: Role): Promise<UserRecord | undefined> {
+    try {
+      const doc = await this.users.create({ username, password_hash: passwordHash, role, active: true });
+      return toRecord(doc.toObject());
+    } catch (error) {
+      if ((error as { code?: number }).code === DUPLICATE_KEY) return undefined;
+      throw error;
+    }
+  }
+
+  async update(username: string, changes: UserChanges): Promise<UserRecord | undefined> {
+    const set: Partial<User> = {};
+    if (changes.role !== undefined) set.role = changes.role;
+    if (changes.active !== undefined) set.active = changes.active;
+    if (changes.passwordHash !== undefined) set.password_hash = changes.passwordHash;
+    const doc = await this.users
+      .findOneAndUpdate({ username }, { $set: set }, { new: true })
+      .lean<User>()
+      .exec();
+    return doc ? toRecord(doc) : undefined;
+  }
+
+  async countActiveAdmins(): Promise<number> {
+    return this.users.countDocuments({ role: 'admin', active: true }).exec();
+  }
+}
+
+function toRecord(doc: User): UserRecord {
+  return {
+    username: doc.username,
+    passwordHash: doc.password_hash,
+    role: doc.role,
+    active: doc.active,
+    createdAt: doc.created_at,
+    updatedAt: doc.updated_at,
+  };
+}

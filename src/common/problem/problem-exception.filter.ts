@@ -1,0 +1,126 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiException } from './api-exception';
+import { FieldError, PROBLEM_CONTENT_TYPE, ProblemDocument, problemTypeFor, titleFor } from './problem';
+
+interface MappedError {
+  status: number;
+  code: string;
+  detail: string;
+  errors?: FieldError[];
+  headers?: Record<string, string>;
+}
+
+const DEFAULT_CODES: Record<number, string> = {
+  400: 'MALFORMED_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  408: 'REQUEST_TIMEOUT',
+  409: 'CONFLICT',
+  412: 'PRECONDITION_FAILED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'VALIDATION_FAILED',
+  429: 'RATE_LIMITED',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+const DATABASE_DOWN_ERRORS = new Set([
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+]);
+
+/** Maps anything thrown into status, code and a client-safe detail. Unknown errors stay opaque. */
+export function mapError(error: unknown): MappedError {
+  if (error instanceof ApiException) {
+    const { code, detail, errors, headers } = error;
+    return { status: error.getStatus(), code, detail, errors, headers };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    return { status, code: DEFAULT_CODES[status] ?? 'HTTP_ERROR', detail: httpExceptionDetail(error) };
+  }
+  const err = error as { name?: string; code?: string; statusCode?: number } | undefined;
+  if (err?.name && DATABASE_DOWN_ERRORS.has(err.name)) {
+    return { status: 503, code: 'DATABASE_UNAVAILABLE', detail: 'The database is unavailable; retry shortly.', headers: { 'Retry-After': '5' } };
+  }
+  const fastifyError = mapFastifyError(err);
+  if (fastifyError) return fastifyError;
+  return { status: 500, code: 'INTERNAL_ERROR', detail: 'An unexpected error occurred.' };
+}
+
+function httpExceptionDetail(error: HttpException): string {
+  const status = error.getStatus();
+  if (status === 404) return 'No such resource.';
+  if (status >= 500) return 'An unexpected error occurred.';
+  const response = error.getResponse();
+  const message = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
+  return typeof message === 'string' ? message : titleFor(status);
+}
+
+/** Errors raised by Fastify itself before a handler runs (body parsing, size limits). */
+function mapFastifyError(err: { code?: string; statusCode?: number } | undefined): MappedError | undefined {
+  switch (err?.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, code: 'PAYLOAD_TOO_LARGE', detail: 'The request body exceeds 16 KiB.' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'Send a JSON body with Content-Type: application/json.' };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { status: 400, code: 'MALFORMED_REQUEST', detail: 'The request body is not valid JSON.' };
+  }
+  if (err?.statusCode === 400 && (err as Error).name === 'SyntaxError')
+    return { status: 400, code: 'MALFORMED_REQUEST', detail: 'The request body is not valid JSON.' };
+  if (err?.statusCode && err.statusCode >= 400 && err.statusCode < 500)
+    return { status: err.statusCode, code: DEFAULT_CODES[err.statusCode] ?? 'BAD_REQUEST', detail: titleFor(err.statusCode) };
+  return undefined;
+}
+
+export function toProblem(mapped: MappedError, requestId: string): ProblemDocument {
+  return {
+    type: problemTypeFor(mapped.code),
+    title: titleFor(mapped.status),
+    status: mapped.status,
+    detail: mapped.detail,
+    code: mapped.code,
+    request_id: requestId,
+    ...(mapped.errors ? { errors: mapped.errors } : {}),
+  };
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: unknown, logger: Logger): void {
+  const mapped = mapError(error);
+  if (mapped.status >= 500) {
+    logger.error({ msg: 'request failed', request_id: request.id, err: describe(error) });
+  }
+  for (const [name, value] of Object.entries(mapped.headers ?? {})) reply.header(name, value);
+  reply
+    .status(mapped.status)
+    .header('Content-Type', PROBLEM_CONTENT_TYPE)
+    .header('Cache-Control', 'no-store')
+    .send(toProblem(mapped, String(request.id)));
+}
+
+function describe(error: unknown): Record<string, unknown> {
+  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
+  return { value: String(error) };
+}
+
+/** The one place where an error becomes an HTTP response. */
+@Catch()
+export class ProblemExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problem');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    sendProblem(http.getResponse<FastifyReply>(), http.getRequest<FastifyRequest>(), exception, this.logger);
+  }
+}

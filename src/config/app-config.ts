@@ -1,0 +1,108 @@
+/**
+ * Typed configuration, read from the environment once at start-up and validated.
+ * Anything unsafe for production is refused there with a message naming the variable.
+ */
+export type NodeEnv = 'development' | 'test' | 'production';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  port: number;
+  mongodbUri?: string;
+  jwt: { secret: string; expiresInSeconds: number; issuer: string; audience: string };
+  admin: { username: string; password: string };
+  logLevel: LogLevel;
+  swaggerEnabled: boolean;
+  corsOrigins: string[];
+  bodyLimitBytes: number;
+  requestTimeoutMs: number;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export const DEV_JWT_SECRET = 'development-only-jwt-secret-do-not-use-in-production';
+export const DEV_ADMIN_USERNAME = 'admin';
+export const DEV_ADMIN_PASSWORD = 'change-me-admin-password';
+const MIN_PRODUCTION_SECRET_BYTES = 32;
+const MIN_PASSWORD_LENGTH = 12;
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses `3600`, `3600s`, `15m`, `1h`, `7d` into seconds; undefined when malformed. */
+export function parseDurationSeconds(value: string): number | undefined {
+  const match = /^(\d+)\s*([smhd]?)$/.exec(value.trim());
+  if (!match) return undefined;
+  const unitSeconds = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[match[2] as '' | 's' | 'm' | 'h' | 'd'];
+  const seconds = Number(match[1]) * unitSeconds;
+  return seconds > 0 ? seconds : undefined;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const nodeEnv = parseNodeEnv(env.NODE_ENV, problems);
+  const production = nodeEnv === 'production';
+
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push('PORT must be an integer 0-65535');
+
+  const mongodbUri = env.MONGODB_URI?.trim() || undefined;
+  if (production && !mongodbUri) problems.push('MONGODB_URI is required in production');
+
+  const secret = env.JWT_SECRET ?? (production ? '' : DEV_JWT_SECRET);
+  if (production) {
+    if (!env.JWT_SECRET) problems.push('JWT_SECRET is required in production');
+    else if (secret === DEV_JWT_SECRET) problems.push('JWT_SECRET must not be the development default');
+    else if (Buffer.byteLength(secret) < MIN_PRODUCTION_SECRET_BYTES)
+      problems.push(`JWT_SECRET must be at least ${MIN_PRODUCTION_SECRET_BYTES} bytes in production`);
+  } else if (!secret) problems.push('JWT_SECRET must not be empty');
+
+  const expiresInSeconds = parseDurationSeconds(env.JWT_EXPIRES_IN ?? '1h');
+  if (expiresInSeconds === undefined) problems.push('JWT_EXPIRES_IN must look like 3600, 15m, 1h or 7d');
+
+  const adminUsername = env.ADMIN_USERNAME ?? DEV_ADMIN_USERNAME;
+  const adminPassword = env.ADMIN_PASSWORD ?? (production ? '' : DEV_ADMIN_PASSWORD);
+  if (production && (!env.ADMIN_PASSWORD || adminPassword === DEV_ADMIN_PASSWORD))
+    problems.push('ADMIN_PASSWORD must be set (and not the development default) in production');
+  else if (adminPassword.length < MIN_PASSWORD_LENGTH)
+    problems.push(`ADMIN_PASSWORD must have at least ${MIN_PASSWORD_LENGTH} characters`);
+
+  const logLevel = (env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info')) as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    nodeEnv,
+    port,
+    mongodbUri,
+    jwt: {
+      secret,
+      expiresInSeconds: expiresInSeconds as number,
+      issuer: 'pawnshop-customers',
+      audience: 'pawnshop-api',
+    },
+    admin: { username: adminUsername.trim().toLowerCase(), password: adminPassword },
+    logLevel,
+    swaggerEnabled: parseBoolean(env.SWAGGER_ENABLED) ?? !production,
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    bodyLimitBytes: 16 * 1024,
+    requestTimeoutMs: Number(env.REQUEST_TIMEOUT_MS ?? 10_000),
+  };
+}
+
+function parseNodeEnv(value: string | undefined, problems: string[]): NodeEnv {
+  const nodeEnv = value ?? 'development';
+  if (nodeEnv === 'development' || nodeEnv === 'test' || nodeEnv === 'production') return nodeEnv;
+  problems.push('NODE_ENV must be development, test or production');
+  return 'development';
+}
+
+function parseBoolean(value: string | undefined): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+}

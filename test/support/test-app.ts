@@ -1,0 +1,83 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { getConnectionToken } from '@nestjs/mongoose';
+import { Connection } from 'mongoose';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { createApp } from '../../src/app.factory';
+import { UsersService } from '../../src/auth/users/users.service';
+import { loadConfig, AppConfig } from '../../src/config/app-config';
+
+export const ADMIN = { username: 'root.admin', password: 'root-admin-password-123' };
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  connection: Connection;
+  http: () => TestAgent;
+  /** Empties every collection, then re-creates the bootstrap admin: each test starts from here. */
+  reset(): Promise<void>;
+  /** Logs in and returns a bearer token. */
+  login(username: string, password: string): Promise<string>;
+  adminToken(): Promise<string>;
+  /** Creates a user through the API (as admin) and returns a token for it. */
+  userToken(role: 'staff' | 'admin', username?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+let databaseCounter = 0;
+
+/** A fully configured app on its own database of the run's FerretDB (or TEST_MONGODB_URI). */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const base = process.env.TEST_MONGODB_URI;
+  if (!base) throw new Error('TEST_MONGODB_URI is not set: run through jest (global setup)');
+  const uri = new URL(base);
+  uri.pathname = `/t_${process.pid}_${++databaseCounter}_${Date.now().toString(36)}`;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    JWT_SECRET: TEST_JWT_SECRET,
+    ADMIN_USERNAME: ADMIN.username,
+    ADMIN_PASSWORD: ADMIN.password,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...env,
+  });
+  const app = await createApp(config, uri.toString());
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  const connection = app.get<Connection>(getConnectionToken());
+  const http = () => request(app.getHttpServer());
+
+  const login = async (username: string, password: string) => {
+    const res = await http().post('/api/v1/auth/login').send({ username, password });
+    if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.access_token as string;
+  };
+  let userCounter = 0;
+  const testApp: TestApp = {
+    app,
+    config,
+    connection,
+    http,
+    login,
+    adminToken: () => login(ADMIN.username, ADMIN.password),
+    async userToken(role, username = `${role}.${++userCounter}.${Date.now().toString(36)}`) {
+      const password = `${username}-password-long`;
+      const res = await http()
+        .post('/api/v1/auth/users')
+        .set('Authorization', `Bearer ${await testApp.adminToken()}`)
+        .send({ username, password, role });
+      if (res.status !== 201) throw new Error(`create user failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return login(username, password);
+    },
+    async reset() {
+      const collections = await connection.db!.collections();
+      await Promise.all(collections.map((c) => c.deleteMany({})));
+      await app.get(UsersService).onApplicationBootstrap();
+    },
+    async close() {
+      await connection.dropDatabase().catch(() => undefined);
+      await app.close();
+    },
+  };
+  return testApp;
+}

@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import mongoose from 'mongoose';
 
@@ -7,25 +7,52 @@ import mongoose from 'mongoose';
 mongoose.set('sanitizeFilter', true);
 mongoose.set('strictQuery', 'throw');
 
+const POOL_SIZE = 20;
+
+/**
+ * FerretDB 1.24 applies every update as read, modify in Go, write back, with no transaction:
+ * two updates of one document in flight at once can lose one of them. Serialising this
+ * process's commands (a pool of one connection) makes each conditional write atomic again.
+ * MongoDB needs no such thing.
+ */
+export async function isFerretDb(uri: string): Promise<boolean> {
+  const probe = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 5000 }).asPromise();
+  try {
+    const info = await probe.db!.admin().command({ buildInfo: 1 });
+    return 'ferretdbVersion' in info;
+  } finally {
+    await probe.close();
+  }
+}
+
 /**
  * Connects to MongoDB. Commands are not buffered while disconnected, so an outage answers
  * 503 within the server-selection timeout instead of hanging requests.
  */
 @Module({})
 export class DatabaseModule {
-  static forRoot(uri: string): DynamicModule {
+  /** `lazy`: never connect (used to build the OpenAPI document without a database). */
+  static forRoot(uri: string, options: { lazy?: boolean } = {}): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
-        MongooseModule.forRoot(uri, {
-          bufferCommands: false,
-          autoIndex: true,
-          serverSelectionTimeoutMS: 2000,
-          connectTimeoutMS: 2000,
-          socketTimeoutMS: 10_000,
-          maxPoolSize: 20,
-          minPoolSize: 2,
-          retryWrites: false,
+        MongooseModule.forRootAsync({
+          useFactory: async () => {
+            const ferretDb = options.lazy ? false : await isFerretDb(uri);
+            if (ferretDb) new Logger('Database').log('FerretDB detected: commands are serialised for atomic writes');
+            return {
+              uri,
+              bufferCommands: false,
+              autoIndex: true,
+              serverSelectionTimeoutMS: 2000,
+              connectTimeoutMS: 2000,
+              socketTimeoutMS: 10_000,
+              maxPoolSize: ferretDb ? 1 : POOL_SIZE,
+              minPoolSize: 1,
+              retryWrites: false,
+              lazyConnection: options.lazy === true,
+            };
+          },
         }),
       ],
     };

@@ -9,6 +9,8 @@ const common = {
 };
 
 module.exports = {
+  // testTimeout is a global option: jest ignores it inside a project.
+  testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', rootDir: 'src', testRegex: '.*\\.spec\\.ts$' },
     {
@@ -18,7 +20,6 @@ module.exports = {
       testRegex: '.*\\.e2e-spec\\.ts$',
       globalSetup: '<rootDir>/support/global-setup.ts',
       globalTeardown: '<rootDir>/support/global-teardown.ts',
-      testTimeout: 60000,
     },
   ],
 };

@@ -49,7 +49,7 @@ export class UsersRepository {
     if (changes.active !== undefined) set.active = changes.active;
     if (changes.passwordHash !== undefined) set.password_hash = changes.passwordHash;
     const doc = await this.users
-      .findOneAndUpdate({ username }, { $set: set }, { new: true })
+      .findOneAndUpdate({ username }, { $set: set }, { returnDocument: 'after' })
       .lean<User>()
       .exec();
     return doc ? toRecord(doc) : undefined;

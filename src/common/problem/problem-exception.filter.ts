@@ -65,9 +65,18 @@ function httpExceptionDetail(error: HttpException): string {
   return typeof message === 'string' ? message : titleFor(status);
 }
 
-/** Errors raised by Fastify itself before a handler runs (body parsing, size limits). */
+/** Errors raised by Fastify itself before a handler runs (routing, body parsing, size limits). */
 function mapFastifyError(err: { code?: string; statusCode?: number } | undefined): MappedError | undefined {
   switch (err?.code) {
+    case 'FST_ERR_BAD_URL':
+      return { status: 400, code: 'MALFORMED_REQUEST', detail: 'The URL is not validly percent-encoded.' };
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return {
+        status: 422,
+        code: 'VALIDATION_FAILED',
+        detail: 'A path parameter is too long.',
+        errors: [{ field: 'path', message: 'a path parameter exceeds the length limit' }],
+      };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { status: 413, code: 'PAYLOAD_TOO_LARGE', detail: 'The request body exceeds 16 KiB.' };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
@@ -107,6 +116,17 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, error:
     .header('Content-Type', PROBLEM_CONTENT_TYPE)
     .header('Cache-Control', 'no-store')
     .send(toProblem(mapped, String(request.id)));
+}
+
+const frameworkLogger = new Logger('Http');
+
+/**
+ * Fastify's routing errors (a badly percent-encoded URL, an over-long path parameter) skip the
+ * hooks, the error handler and Nest: this is the adapter's `frameworkErrors` option for them.
+ */
+export function sendFrameworkError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('X-Request-Id', request.id);
+  sendProblem(reply, request, error, frameworkLogger);
 }
 
 function describe(error: unknown): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError } from '../problem/problem';
 import { validationFailed } from '../problem/api-exception';
 
@@ -11,12 +11,37 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
+/** No DTO nests anywhere near this deep; class-transformer recurses and overflows the stack near 2000. */
+export const MAX_INPUT_DEPTH = 32;
+
+/** Whether `value` nests objects or arrays deeper than `limit` (iterative: deep input must not overflow here either). */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** Refuses absurdly nested input with a 422 before class-transformer recurses into it. */
+class DepthLimitedValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'custom' && nestsDeeperThan(value, MAX_INPUT_DEPTH)) {
+      throw validationFailed([{ field: metadata.data ?? metadata.type, message: `nests deeper than ${MAX_INPUT_DEPTH} levels` }]);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /**
  * Whitelisting validation for bodies, paths and queries: unknown properties are refused (no mass
  * assignment, no smuggled operators), values are transformed into their DTO types.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new DepthLimitedValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

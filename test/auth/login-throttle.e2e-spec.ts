@@ -1,0 +1,117 @@
+import { expectProblem } from '../platform/problem-assertions';
+import { ADMIN, startTestApp, TestApp } from '../support/test-app';
+
+const WINDOW_MS = 15 * 60 * 1000;
+
+const attempt = (app: TestApp, username: string, password: string) =>
+  app.http().post('/api/v1/auth/login').send({ username, password });
+
+async function fail(app: TestApp, username: string, times: number): Promise<void> {
+  for (let i = 0; i < times; i++) await attempt(app, username, `wrong-password-${i}`).expect(401);
+}
+
+function expectThrottled(res: Awaited<ReturnType<typeof attempt>>): void {
+  expectProblem(res, 429, 'TOO_MANY_LOGIN_ATTEMPTS');
+  const retryAfter = res.headers['retry-after'];
+  expect(retryAfter).toMatch(/^\d+$/);
+  expect(Number(retryAfter)).toBeGreaterThan(0);
+  expect(Number(retryAfter)).toBeLessThanOrEqual(WINDOW_MS / 1000);
+}
+
+describe('login throttle: 5 failed logins per username in 15 minutes', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await startTestApp()));
+  beforeEach(() => t.reset());
+  afterAll(() => t.close());
+
+  const attempts = () => t.connection.db!.collection('login_attempts');
+
+  it('lets a user in after 4 failures', async () => {
+    await fail(t, ADMIN.username, 4);
+    await attempt(t, ADMIN.username, ADMIN.password).expect(200);
+  });
+
+  it('answers the 6th attempt with 429 and Retry-After, even with the right password', async () => {
+    await fail(t, ADMIN.username, 5);
+    expectThrottled(await attempt(t, ADMIN.username, ADMIN.password));
+    expectThrottled(await attempt(t, ADMIN.username, 'wrong-again'));
+  });
+
+  it('counts the username case-insensitively', async () => {
+    await fail(t, ADMIN.username.toUpperCase(), 5);
+    expectThrottled(await attempt(t, ADMIN.username, ADMIN.password));
+  });
+
+  it('throttles unknown usernames like known ones', async () => {
+    await fail(t, 'nobody.here', 5);
+    expectThrottled(await attempt(t, 'nobody.here', 'whatever-password'));
+  });
+
+  it('leaves other usernames unaffected', async () => {
+    await fail(t, 'nobody.here', 5);
+    await attempt(t, ADMIN.username, ADMIN.password).expect(200);
+  });
+
+  it('counts every one of many concurrent failures', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => attempt(t, ADMIN.username, `concurrent-wrong-${i}`)),
+    );
+    expect(results.every((res) => res.status === 401 || res.status === 429)).toBe(true);
+    expectThrottled(await attempt(t, ADMIN.username, ADMIN.password));
+  });
+
+  it('lets the user in again once the window has passed', async () => {
+    await fail(t, ADMIN.username, 5);
+    expectThrottled(await attempt(t, ADMIN.username, ADMIN.password));
+    await moveWindowBack(ADMIN.username, WINDOW_MS + 1000);
+    await attempt(t, ADMIN.username, ADMIN.password).expect(200);
+  });
+
+  it('starts a fresh count once the window has passed', async () => {
+    await fail(t, ADMIN.username, 5);
+    await moveWindowBack(ADMIN.username, WINDOW_MS + 1000);
+    await fail(t, ADMIN.username, 4);
+    await attempt(t, ADMIN.username, ADMIN.password).expect(200);
+  });
+
+  it('still throttles just before the window passes', async () => {
+    await fail(t, ADMIN.username, 5);
+    await moveWindowBack(ADMIN.username, WINDOW_MS - 60_000);
+    const res = await attempt(t, ADMIN.username, ADMIN.password);
+    expectThrottled(res);
+    expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(60);
+  });
+
+  async function moveWindowBack(username: string, ms: number): Promise<void> {
+    const result = await attempts().updateOne(
+      { _id: username as never },
+      { $set: { window_start: new Date(Date.now() - ms) } },
+    );
+    expect(result.matchedCount).toBe(1);
+  }
+});
+
+// Its own apps: a second instance takes over the process-global passport strategy (see test-app).
+describe('login throttle across instances', () => {
+  let first: TestApp;
+  let second: TestApp;
+  beforeAll(async () => {
+    first = await startTestApp();
+    second = await startTestApp({}, { databaseName: first.databaseName });
+  });
+  afterAll(async () => {
+    await second.close();
+    await first.close();
+  });
+
+  it('keeps the counter in MongoDB, shared by every instance', async () => {
+    await fail(first, ADMIN.username, 3);
+    await fail(second, ADMIN.username, 2);
+    expectThrottled(await attempt(second, ADMIN.username, ADMIN.password));
+    expectThrottled(await attempt(first, ADMIN.username, ADMIN.password));
+    const stored = await first.connection
+      .db!.collection('login_attempts')
+      .findOne({ _id: ADMIN.username as never });
+    expect(stored).toMatchObject({ failures: 5, window_start: expect.any(Date) });
+  });
+});

@@ -6,15 +6,24 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import { createRootLogger, PinoLoggerService } from './common/logging/logger';
 import { requestIdFor } from './common/http/request-id';
-import { ProblemExceptionFilter, sendProblem } from './common/problem/problem-exception.filter';
+import { ProblemExceptionFilter, sendFrameworkError, sendProblem } from './common/problem/problem-exception.filter';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { setupSwagger } from './swagger';
 
 export const API_PREFIX = 'api/v1';
 
+export interface CreateAppOptions {
+  /** Do not wait for the database at start-up (used by the OpenAPI generator, which never touches it). */
+  lazyDatabase?: boolean;
+}
+
 /** Builds the fully configured application; used by main.ts, the tests and the OpenAPI script. */
-export async function createApp(config: AppConfig, mongodbUri: string): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: AppConfig,
+  mongodbUri: string,
+  options: CreateAppOptions = {},
+): Promise<NestFastifyApplication> {
   const rootLogger = createRootLogger(config.logLevel);
   const adapter = new FastifyAdapter({
     loggerInstance: rootLogger,
@@ -23,10 +32,18 @@ export async function createApp(config: AppConfig, mongodbUri: string): Promise<
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     connectionTimeout: config.requestTimeoutMs,
     requestTimeout: config.requestTimeoutMs,
+    // Node enforces the request and header deadlines only when it sweeps its connections, every
+    // 30 s by default: a slow-drip client would hold a connection that long past the timeout.
+    http: {
+      headersTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
+    },
     return503OnClosing: true,
     trustProxy: false,
+    // Routing errors (bad percent-encoding, over-long path parameter) bypass hooks and handlers.
+    frameworkErrors: sendFrameworkError,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, mongodbUri), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, mongodbUri, options), adapter, {
     logger: new PinoLoggerService(rootLogger),
     bufferLogs: false,
   });
@@ -50,6 +67,9 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
         scriptSrc: ["'self'", "'unsafe-inline'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
+        // Helmet's default would have browsers fetch Swagger UI's own scripts over https, which
+        // leaves /docs blank whenever it is opened over plain http on anything but localhost.
+        upgradeInsecureRequests: null,
       },
     },
   });

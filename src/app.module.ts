@@ -1,22 +1,30 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { CustomersModule } from './customers/customers.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, mongodbUri: string): DynamicModule {
+  static forRoot(
+    config: AppConfig,
+    mongodbUri: string,
+    options: { lazyDatabase?: boolean } = {},
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(mongodbUri),
+        DatabaseModule.forRoot(mongodbUri, { lazy: options.lazyDatabase }),
         EventEmitterModule.forRoot(),
         AuthModule,
         HealthModule,
+        CustomersModule,
+        AuditModule,
       ],
     };
   }

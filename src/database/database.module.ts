@@ -44,8 +44,9 @@ export class DatabaseModule {
               uri,
               bufferCommands: false,
               autoIndex: true,
-              serverSelectionTimeoutMS: 2000,
-              connectTimeoutMS: 2000,
+              // Well inside the 2 s within which a request must get its 503 while the database is down.
+              serverSelectionTimeoutMS: 1200,
+              connectTimeoutMS: 1200,
               socketTimeoutMS: 10_000,
               maxPoolSize: ferretDb ? 1 : POOL_SIZE,
               minPoolSize: 1,

@@ -6,15 +6,30 @@ import TestAgent from 'supertest/lib/agent';
 import { createApp } from '../../src/app.factory';
 import { UsersService } from '../../src/auth/users/users.service';
 import { loadConfig, AppConfig } from '../../src/config/app-config';
+import { withResponseValidation } from './openapi-validator';
 
 export const ADMIN = { username: 'root.admin', password: 'root-admin-password-123' };
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 
+export interface TestAppOptions {
+  /**
+   * Reuse this database (a second instance on another app's data); it is then not dropped on close.
+   * Passport strategies are process-global: bearer tokens are checked by the last app started, so
+   * once a second app closes, use the first one only for public routes (or start another).
+   */
+  databaseName?: string;
+}
+
 export interface TestApp {
   app: NestFastifyApplication;
+  /** The app's own database on the test server. */
+  databaseName: string;
   config: AppConfig;
   connection: Connection;
+  /** A supertest agent; every response it gets is checked against openapi/openapi.json. */
   http: () => TestAgent;
+  /** Listens on a free port of 127.0.0.1 (once) and returns the base URL, for real HTTP clients. */
+  listen(): Promise<string>;
   /** Empties every collection, then re-creates the bootstrap admin: each test starts from here. */
   reset(): Promise<void>;
   /** Logs in and returns a bearer token. */
@@ -28,11 +43,12 @@ export interface TestApp {
 let databaseCounter = 0;
 
 /** A fully configured app on its own database of the run's FerretDB (or TEST_MONGODB_URI). */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const base = process.env.TEST_MONGODB_URI;
   if (!base) throw new Error('TEST_MONGODB_URI is not set: run through jest (global setup)');
   const uri = new URL(base);
-  uri.pathname = `/t_${process.pid}_${++databaseCounter}_${Date.now().toString(36)}`;
+  const databaseName = options.databaseName ?? `t_${process.pid}_${++databaseCounter}_${Date.now().toString(36)}`;
+  uri.pathname = `/${databaseName}`;
   const config = loadConfig({
     NODE_ENV: 'test',
     JWT_SECRET: TEST_JWT_SECRET,
@@ -45,7 +61,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const connection = app.get<Connection>(getConnectionToken());
-  const http = () => request(app.getHttpServer());
+  const http = () => withResponseValidation(request(app.getHttpServer()));
+  let baseUrl: Promise<string> | undefined;
 
   const login = async (username: string, password: string) => {
     const res = await http().post('/api/v1/auth/login').send({ username, password });
@@ -55,9 +72,14 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   let userCounter = 0;
   const testApp: TestApp = {
     app,
+    databaseName,
     config,
     connection,
     http,
+    listen() {
+      baseUrl ??= app.listen(0, '127.0.0.1').then(() => app.getUrl());
+      return baseUrl;
+    },
     login,
     adminToken: () => login(ADMIN.username, ADMIN.password),
     async userToken(role, username = `${role}.${++userCounter}.${Date.now().toString(36)}`) {
@@ -75,7 +97,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       await app.get(UsersService).onApplicationBootstrap();
     },
     async close() {
-      await connection.dropDatabase().catch(() => undefined);
+      if (!options.databaseName) await connection.dropDatabase().catch(() => undefined);
       await app.close();
     },
   };

@@ -1,0 +1,173 @@
+/** Tables for the terminal (and for bench/README.md: they are Markdown). */
+import { LoadResult } from './load';
+import { PlanSummary } from './queries';
+import { Side } from './scenarios';
+
+export interface Row extends LoadResult {
+  scenario: string;
+  title: string;
+  side: Side;
+  /** Workers sending requests: the configured concurrency, or 1 for scenarios too slow to load. */
+  concurrency: number;
+  /** CPU milliseconds per request: the app process, the database processes, this process. */
+  appCpuMsPerRequest: number;
+  dbCpuMsPerRequest: number;
+  benchCpuMsPerRequest: number;
+  appPeakRssMb: number;
+  /** Seconds the scenario waited for the app to answer promptly again after the previous one. */
+  settleSeconds: number;
+}
+
+export interface RunResult {
+  backend: string;
+  /** Changes preloaded into the server for this run (bench/experiments/). */
+  experiments: string[];
+  server: string;
+  n: number;
+  concurrency: number;
+  seconds: number;
+  seeding: { seconds: number; avgDocumentBytes: number; avgSearchKeys: number };
+  rows: Row[];
+  serverPeakRssMb: number;
+  serverExitCode: number | null;
+  serverErrorLogLines: number;
+  auditDrainSeconds: Record<string, number>;
+  /** CPU with no requests, in % of one core, over `seconds`. */
+  idle: { seconds: number; appCpuPercent: number; dbCpuPercent: number };
+  plans: PlanSummary[];
+  pushdown: Array<{ query: string; filterPushdown: boolean; backendPlan: string }>;
+  profile?: { file: string; cpuMs: number; top: Array<{ function: string; selfMs: number; percent: number }>; byPackage: Array<{ package: string; selfMs: number; percent: number }> };
+}
+
+const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+
+export function markdownTable(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+export function runTable(run: RunResult): string {
+  const experiment = run.experiments.length > 0 ? `, EXPERIMENTS: ${run.experiments.join(', ')}` : '';
+  const title = `### ${run.backend} (${run.server}), N=${run.n}, concurrency ${run.concurrency}, ${run.seconds} s per scenario (c, s: as run)${experiment}`;
+  const rows = run.rows.map((row) => [
+    row.title,
+    row.side,
+    String(row.concurrency),
+    fixed(row.seconds, 0),
+    String(row.requests),
+    fixed(row.rps, 1),
+    fixed(row.p50, 2),
+    fixed(row.p95, 2),
+    fixed(row.p99, 2),
+    String(row.non2xx),
+    String(row.errors),
+    fixed(row.appCpuMsPerRequest, 2),
+    fixed(row.dbCpuMsPerRequest, 2),
+    row.side === 'http' ? fixed(row.appPeakRssMb, 0) : '',
+  ]);
+  const table = markdownTable(
+    ['scenario', 'side', 'c', 's', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'non-2xx', 'errors', 'app CPU ms/req', 'db CPU ms/req', 'app RSS MB'],
+    rows,
+  );
+  const notes = [
+    `server peak RSS (VmHWM) ${fixed(run.serverPeakRssMb, 0)} MB; exit code ${run.serverExitCode}; error log lines ${run.serverErrorLogLines}`,
+    `idle (no requests, ${run.idle.seconds} s): app ${fixed(run.idle.appCpuPercent, 0)}% of a core, database ${fixed(run.idle.dbCpuPercent, 0)}%`,
+    `seeding: ${fixed(run.seeding.seconds)} s, ${run.seeding.avgDocumentBytes} B/document, ${run.seeding.avgSearchKeys} search keys/document`,
+    ...Object.entries(run.auditDrainSeconds).map(([scenario, seconds]) => `audit outbox drained ${fixed(seconds)} s after ${scenario}`),
+  ];
+  return `${title}\n\n${table}\n\n${notes.map((note) => `- ${note}`).join('\n')}\n`;
+}
+
+const find = (run: RunResult, scenario: string, side: Side) => run.rows.find((row) => row.scenario === scenario && row.side === side);
+
+/** App vs floor (throughput share, added p50) and search vs naive (p50 speed-up). */
+export function ratioTable(run: RunResult): string {
+  const rows: string[][] = [];
+  for (const http of run.rows.filter((row) => row.side === 'http')) {
+    const floor = find(run, http.scenario, 'floor');
+    const naive = find(run, http.scenario, 'naive');
+    if (!floor && !naive) continue;
+    rows.push([
+      http.title,
+      floor ? `${fixed((100 * http.rps) / floor.rps, 0)}%` : '',
+      floor ? fixed(http.p50 - floor.p50, 2) : '',
+      naive ? `${fixed(naive.p50 / http.p50, 1)}x` : '',
+      naive && floor ? `${fixed(naive.p50 / floor.p50, 1)}x` : '',
+    ]);
+  }
+  return markdownTable(['scenario', 'app req/s as % of floor', 'app p50 minus floor p50 (ms)', 'naive p50 / app p50', 'naive p50 / floor p50'], rows);
+}
+
+/** p50 of every scenario and side at each N, and the growth from the smallest to the largest N. */
+export function growthTable(runs: RunResult[]): string {
+  const ns = [...new Set(runs.map((run) => run.n))].sort((a, b) => a - b);
+  const keys = new Map<string, { title: string; side: Side; scenario: string }>();
+  for (const row of runs.flatMap((run) => run.rows)) keys.set(`${row.scenario}/${row.side}`, row);
+  const rows = [...keys.values()].map(({ title, side, scenario }) => {
+    const p50s = ns.map((n) => find(runs.find((run) => run.n === n)!, scenario, side)?.p50 ?? NaN);
+    return [title, side, ...p50s.map((p) => fixed(p, 2)), `${fixed(p50s[p50s.length - 1] / p50s[0], 1)}x`];
+  });
+  return markdownTable(['scenario', 'side', ...ns.map((n) => `p50 ms @ ${n}`), `growth ${ns[0]}→${ns[ns.length - 1]}`], rows);
+}
+
+export function planTable(run: RunResult): string {
+  if (run.plans.length > 0) {
+    return markdownTable(
+      ['query', 'winning plan', 'keys examined', 'docs examined', 'returned', 'verdict'],
+      run.plans.map((plan) => [
+        plan.query,
+        plan.plan,
+        String(plan.keysExamined ?? ''),
+        String(plan.docsExamined ?? ''),
+        String(plan.returned ?? ''),
+        plan.query.startsWith('naive') ? '(naive)' : plan.usesIndex && !plan.collectionScan ? 'IXSCAN ok' : 'COLLSCAN!',
+      ]),
+    );
+  }
+  return markdownTable(
+    ['query', 'filter pushed down', 'backend plan'],
+    run.pushdown.map((p) => [p.query, String(p.filterPushdown), p.backendPlan.replace(/\|/g, '\\|') || '(none reported)']),
+  );
+}
+
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  met: boolean | undefined;
+}
+
+/** The issue's targets, evaluated on the runs at hand (undefined when the run lacks the N). */
+export function targetChecks(runs: RunResult[]): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  for (const run of runs) {
+    const label = `${run.backend} N=${run.n}`;
+    const http = find(run, 'get', 'http');
+    const floor = find(run, 'get', 'floor');
+    if (http && floor && run.n <= 1000) {
+      const share = http.rps / floor.rps;
+      const added = http.p50 - floor.p50;
+      checks.push({ target: `${label}: get-by-phone ≥70% of floor req/s, ≤2 ms added p50`, measured: `${fixed(100 * share, 0)}%, +${fixed(added, 2)} ms`, met: share >= 0.7 && added <= 2 });
+    }
+    if (run.n >= 100_000) {
+      for (const key of ['search_prefix', 'search_last4', 'search_two_words']) {
+        const app = find(run, key, 'http');
+        const naive = find(run, key, 'naive');
+        const floorRow = find(run, key, 'floor');
+        if (app) checks.push({ target: `${label}: ${app.title} p95 ≤ 80 ms (or within 20% of the floor's)`, measured: `${fixed(app.p95, 1)} ms (floor ${fixed(floorRow?.p95 ?? NaN, 1)} ms)`, met: app.p95 <= 80 || (floorRow !== undefined && floorRow.p95 > 80 && app.p95 <= 1.2 * floorRow.p95) });
+        if (app && naive) checks.push({ target: `${label}: ${app.title} ≥5x faster than naive at p50`, measured: `${fixed(naive.p50 / app.p50, 1)}x`, met: naive.p50 / app.p50 >= 5 });
+      }
+    }
+    const httpRows = run.rows.filter((row) => row.side === 'http');
+    const failures = httpRows.reduce((total, row) => total + row.non2xx + row.errors, 0);
+    checks.push({ target: `${label}: zero non-2xx and errors under load`, measured: String(failures), met: failures === 0 });
+    checks.push({ target: `${label}: server RSS < 300 MB`, measured: `${fixed(run.serverPeakRssMb, 0)} MB`, met: run.serverPeakRssMb < 300 });
+  }
+  return checks;
+}
+
+export function targetTable(checks: TargetCheck[]): string {
+  return markdownTable(
+    ['target', 'measured', 'met'],
+    checks.map((check) => [check.target, check.measured, check.met === undefined ? '?' : check.met ? 'yes' : 'NO']),
+  );
+}

@@ -1,0 +1,108 @@
+import { Logger } from '@nestjs/common';
+import { Types } from 'mongoose';
+import { CustomersRepository } from '../customers/customers.repository';
+import { AuditEntry, newAuditEntry } from './audit-entry';
+import { CustomerTransactionRecordedEvent } from './audit-events';
+import { AuditListener } from './audit.listener';
+import { AuditRelay, RELAY_ATTEMPTS } from './audit-relay.service';
+import { AuditRepository } from './audit.repository';
+
+/** A customer outbox in memory, behaving like CustomersRepository's outbox methods. */
+class FakeOutbox {
+  readonly pending = new Map<string, AuditEntry[]>();
+
+  async pendingAudit(id: string) {
+    const entries = this.pending.get(id);
+    return entries ? { entries: [...entries], flagged: entries.length > 0 } : undefined;
+  }
+
+  async removePendingAudit(id: string, relayed: AuditEntry[]) {
+    this.pending.set(
+      id,
+      (this.pending.get(id) ?? []).filter((entry) => !relayed.includes(entry)),
+    );
+  }
+
+  async idsWithPendingAudit() {
+    return [...this.pending].filter(([, entries]) => entries.length > 0).map(([id]) => id);
+  }
+}
+
+/** An audit store that can be taken down; stores by entry id, as the unique _id does. */
+class FlakyAuditStore {
+  down = false;
+  inserts = 0;
+  readonly events = new Map<string, AuditEntry & { customer_id: string }>();
+
+  async insertAll(customerId: string, entries: AuditEntry[]) {
+    this.inserts++;
+    if (this.down) throw new Error('audit store unavailable');
+    for (const entry of entries)
+      this.events.set(entry.id.toHexString(), { ...entry, customer_id: customerId });
+  }
+}
+
+describe('audit relay when the audit store fails', () => {
+  const customerId = new Types.ObjectId().toHexString();
+  const caller = { user: { username: 'clerk', role: 'staff' as const }, requestId: 'req-1' };
+  let outbox: FakeOutbox;
+  let store: FlakyAuditStore;
+  let relay: AuditRelay;
+  let listener: AuditListener;
+
+  beforeAll(() => jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined));
+  afterAll(() => jest.restoreAllMocks());
+
+  beforeEach(() => {
+    outbox = new FakeOutbox();
+    store = new FlakyAuditStore();
+    relay = new AuditRelay(
+      outbox as unknown as CustomersRepository,
+      store as unknown as AuditRepository,
+    );
+    listener = new AuditListener(relay);
+    const entry = newAuditEntry('customer.transaction_recorded', caller, '5551234567', new Date(), {
+      transaction_type: 'sale',
+    });
+    outbox.pending.set(customerId, [entry]);
+  });
+  afterEach(() => relay.onModuleDestroy());
+
+  it('keeps the entry pending through an outage and delivers it once when the store recovers', async () => {
+    store.down = true;
+    await listener.handle(new CustomerTransactionRecordedEvent(customerId));
+    expect(store.inserts).toBe(RELAY_ATTEMPTS);
+    expect(outbox.pending.get(customerId)).toHaveLength(1);
+    expect(store.events.size).toBe(0);
+
+    await expect(relay.sweep()).rejects.toThrow('audit store unavailable');
+    expect(outbox.pending.get(customerId)).toHaveLength(1);
+
+    store.down = false;
+    expect(await relay.sweep()).toBe(1);
+    expect(outbox.pending.get(customerId)).toEqual([]);
+    expect([...store.events.values()]).toEqual([
+      expect.objectContaining({
+        action: 'customer.transaction_recorded',
+        customer_id: customerId,
+        transaction_type: 'sale',
+      }),
+    ]);
+
+    expect(await relay.sweep()).toBe(0);
+    await relay.relay(customerId);
+    expect(store.events.size).toBe(1);
+  }, 10_000);
+
+  it('delivers after a transient failure through its retries', async () => {
+    let failures = 2;
+    const insert = store.insertAll.bind(store);
+    store.insertAll = async (id, entries) => {
+      if (failures-- > 0) throw new Error('blip');
+      return insert(id, entries);
+    };
+    await listener.handle(new CustomerTransactionRecordedEvent(customerId));
+    expect(store.events.size).toBe(1);
+    expect(outbox.pending.get(customerId)).toEqual([]);
+  });
+});

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, trusted, Types } from 'mongoose';
+import { isDuplicateKey } from '../customers/customers.repository';
+import { AuditAction, AuditEntry } from './audit-entry';
+import { AuditEvent } from './audit-event.schema';
+
+export interface AuditCriteria {
+  customerId?: string;
+  action?: AuditAction;
+  actor?: string;
+  /** Events recorded under this phone, or (when known) of the customer holding it now. */
+  phone?: { phoneNumber: string; holderId?: string };
+  since?: Date;
+  until?: Date;
+}
+
+export type AuditEventRecord = Omit<AuditEvent, '_id' | 'customer_id'>;
+
+/** The audit store. Inserting an entry twice stores it once. */
+@Injectable()
+export class AuditRepository {
+  constructor(@InjectModel(AuditEvent.name) private readonly events: Model<AuditEvent>) {}
+
+  async insertAll(customerId: string, entries: AuditEntry[]): Promise<void> {
+    for (const { id, ...entry } of entries) {
+      try {
+        await this.events.create({
+          ...entry,
+          _id: id,
+          customer_id: new Types.ObjectId(customerId),
+        });
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+    }
+  }
+
+  /** Newest first. */
+  async find(
+    criteria: AuditCriteria,
+    skip: number,
+    limit: number,
+  ): Promise<{ items: AuditEventRecord[]; total: number }> {
+    const filter = toFilter(criteria);
+    const [docs, total] = await Promise.all([
+      this.events
+        .find(filter)
+        .sort({ at: -1, _id: -1 })
+        .skip(skip)
+        .limit(limit)
+        .lean<AuditEvent[]>()
+        .exec(),
+      this.events.countDocuments(filter).exec(),
+    ]);
+    return { items: docs, total };
+  }
+}
+
+function toFilter(criteria: AuditCriteria): Record<string, unknown> {
+  const filter: Record<string, unknown> = {};
+  if (criteria.customerId) filter.customer_id = new Types.ObjectId(criteria.customerId);
+  if (criteria.action) filter.action = criteria.action;
+  if (criteria.actor) filter['actor.username'] = criteria.actor;
+  if (criteria.since || criteria.until) {
+    filter.at = trusted({
+      ...(criteria.since && { $gte: criteria.since }),
+      ...(criteria.until && { $lte: criteria.until }),
+    });
+  }
+  if (criteria.phone) {
+    const { phoneNumber, holderId } = criteria.phone;
+    if (holderId)
+      filter.$or = [{ phone_number: phoneNumber }, { customer_id: new Types.ObjectId(holderId) }];
+    else filter.phone_number = phoneNumber;
+  }
+  return filter;
+}

@@ -1,0 +1,14 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { AuthenticatedUser } from '../auth/roles';
+import { Caller } from './audit-entry';
+
+/** The authenticated user and the request id, as audit entries record them. */
+export const CurrentCaller = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Caller => {
+    const request = context
+      .switchToHttp()
+      .getRequest<FastifyRequest & { user: AuthenticatedUser }>();
+    return { user: request.user, requestId: String(request.id) };
+  },
+);

@@ -1,0 +1,120 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { ROLES } from '../../auth/roles';
+import {
+  CUSTOMER_STATUSES,
+  CustomerStatus,
+  TRANSACTION_TYPES,
+  TransactionType,
+} from '../../customers/customer-rules';
+import { PageMetaDto, PageQueryDto } from '../../customers/dto/page.dto';
+import { IsPhoneNumber, PHONE_EXAMPLE } from '../../customers/dto/phone';
+import { AUDIT_ACTIONS, AuditAction, FieldChanges } from '../audit-entry';
+
+export class AuditListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: AUDIT_ACTIONS })
+  @IsOptional()
+  @IsIn(AUDIT_ACTIONS)
+  action?: AuditAction;
+
+  @ApiPropertyOptional({ example: 'clerk.jane', description: 'Username of whoever acted' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  actor?: string;
+
+  @ApiPropertyOptional({
+    example: PHONE_EXAMPLE,
+    description:
+      'Events recorded under this phone number, and all events of the customer who has it now',
+  })
+  @IsOptional()
+  @IsPhoneNumber()
+  phone?: string;
+
+  @ApiPropertyOptional({
+    example: '2026-11-01T00:00:00.000Z',
+    format: 'date-time',
+    description: 'Inclusive',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  since?: string;
+
+  @ApiPropertyOptional({
+    example: '2026-11-30T23:59:59.999Z',
+    format: 'date-time',
+    description: 'Inclusive; not before since',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  until?: string;
+}
+
+export class AuditActorDto {
+  @ApiProperty({ example: 'clerk.jane' })
+  username: string;
+
+  @ApiProperty({ enum: ROLES, example: 'staff' })
+  role: string;
+}
+
+export class AuditEventResponseDto {
+  @ApiProperty({ enum: AUDIT_ACTIONS, example: 'customer.status_changed' })
+  action: AuditAction;
+
+  @ApiProperty({ example: '2026-11-29T10:00:00.000Z', format: 'date-time' })
+  at: string;
+
+  @ApiProperty({ type: AuditActorDto })
+  actor: AuditActorDto;
+
+  @ApiProperty({
+    example: PHONE_EXAMPLE,
+    description: "The customer's phone number when the event happened",
+  })
+  phone_number: string;
+
+  @ApiProperty({ example: '3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10' })
+  request_id: string;
+
+  @ApiPropertyOptional({ example: 'Repeated missed payments', description: 'Status changes only' })
+  reason?: string;
+
+  @ApiPropertyOptional({
+    enum: CUSTOMER_STATUSES,
+    example: 'active',
+    description: 'Status changes only',
+  })
+  from_status?: CustomerStatus;
+
+  @ApiPropertyOptional({
+    enum: CUSTOMER_STATUSES,
+    example: 'suspended',
+    description: 'Status changes only',
+  })
+  to_status?: CustomerStatus;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'object', properties: { from: {}, to: {} } },
+    example: {
+      email: { from: 'john@email.com', to: null },
+      last_name: { from: 'Smith', to: 'Smyth' },
+    },
+    description: 'Updates only: field → {from, to}; null means absent',
+  })
+  changes?: FieldChanges;
+
+  @ApiPropertyOptional({
+    enum: TRANSACTION_TYPES,
+    example: 'loan_opened',
+    description: 'Transactions only',
+  })
+  transaction_type?: TransactionType;
+}
+
+export class AuditEventPageResponseDto extends PageMetaDto {
+  @ApiProperty({ type: [AuditEventResponseDto] })
+  items: AuditEventResponseDto[];
+}

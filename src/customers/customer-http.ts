@@ -1,0 +1,151 @@
+import {
+  applyDecorators,
+  CallHandler,
+  createParamDecorator,
+  ExecutionContext,
+  HttpCode,
+  Injectable,
+  NestInterceptor,
+  PipeTransform,
+  UseInterceptors,
+} from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiParam,
+  ApiPreconditionFailedResponse,
+  ApiResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { map, Observable } from 'rxjs';
+import { normalizePhone } from '../common/phone/phone';
+import { validationFailed } from '../common/problem/api-exception';
+import { ProblemResponseDto } from '../common/problem/problem.dto';
+import { CustomerResponseDto } from './dto/customer-response.dto';
+import { PHONE_EXAMPLE, PHONE_MESSAGE } from './dto/phone';
+import { etagFor, parseIfMatch, VersionPrecondition } from './if-match';
+
+/** `{phone}` in a path: normalized to 10 digits, or a 422 naming the `phone` parameter. */
+@Injectable()
+export class PhoneParamPipe implements PipeTransform<unknown, string> {
+  transform(value: unknown): string {
+    const phone = normalizePhone(value);
+    if (!phone)
+      throw validationFailed(
+        [{ field: 'phone', message: `phone ${PHONE_MESSAGE}` }],
+        'The phone number in the path is not valid.',
+      );
+    return phone;
+  }
+}
+
+const headerOf = (context: ExecutionContext, name: string): unknown =>
+  context.switchToHttp().getRequest<FastifyRequest>().headers[name];
+
+/** The parsed `If-Match` header (undefined when absent; 422 when malformed). */
+export const IfMatch = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): VersionPrecondition | undefined => {
+    const value = headerOf(context, 'if-match');
+    return parseIfMatch(Array.isArray(value) ? value.join(',') : (value as string | undefined));
+  },
+);
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/** The `Idempotency-Key` header (undefined when absent; 422 when not 1-128 safe characters). */
+export const IdempotencyKey = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): string | undefined => {
+    const value = headerOf(context, 'idempotency-key');
+    if (value === undefined) return undefined;
+    if (typeof value === 'string' && IDEMPOTENCY_KEY.test(value)) return value;
+    throw validationFailed([
+      {
+        field: 'Idempotency-Key',
+        message: 'Idempotency-Key must be 1-128 characters of letters, digits, _ . : -',
+      },
+    ]);
+  },
+);
+
+/** Every response that carries one customer also carries its version as ETag. */
+@Injectable()
+export class CustomerEtagInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    return next.handle().pipe(
+      map((body: CustomerResponseDto) => {
+        reply.header('ETag', etagFor(body.version));
+        return body;
+      }),
+    );
+  }
+}
+
+export const ApiPhoneParam = () =>
+  ApiParam({
+    name: 'phone',
+    example: PHONE_EXAMPLE,
+    description: '10 digits; separators and a leading +1 are accepted',
+  });
+
+/** Sends one customer with its ETag, and documents both. */
+export const ReturnsCustomer = (
+  status: 200 | 201,
+  description: string,
+  headers: Record<
+    string,
+    { description: string; schema: { type: 'string'; example: string } }
+  > = {},
+) =>
+  applyDecorators(
+    HttpCode(status),
+    UseInterceptors(CustomerEtagInterceptor),
+    ApiResponse({
+      status,
+      description,
+      type: CustomerResponseDto,
+      headers: {
+        ETag: {
+          description: 'The customer version, e.g. "3"; send it back in If-Match',
+          schema: { type: 'string', example: '"3"' },
+        },
+        ...headers,
+      },
+    }),
+  );
+
+/** The problem responses an endpoint can answer with, by status. */
+export const ApiProblems = (problems: { 404?: string; 409?: string; 412?: string; 422?: string }) =>
+  applyDecorators(
+    ...(problems[404]
+      ? [ApiNotFoundResponse({ type: ProblemResponseDto, description: problems[404] })]
+      : []),
+    ...(problems[409]
+      ? [ApiConflictResponse({ type: ProblemResponseDto, description: problems[409] })]
+      : []),
+    ...(problems[412]
+      ? [ApiPreconditionFailedResponse({ type: ProblemResponseDto, description: problems[412] })]
+      : []),
+    ApiUnprocessableEntityResponse({
+      type: ProblemResponseDto,
+      description: problems[422] ?? 'VALIDATION_FAILED',
+    }),
+  );
+
+export const ApiIfMatchHeader = () =>
+  ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description:
+      'Apply only if the customer is still at this version: "3", W/"3", 3 or *. Malformed: 422',
+  });
+
+export const ApiIdempotencyKeyHeader = () =>
+  ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'A retry with the same key (per customer) returns the first result and changes nothing. 1-128 characters of A-Z a-z 0-9 _ . : -',
+  });

@@ -1,0 +1,85 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { Schema as MongooseSchema, Types } from 'mongoose';
+import type { AuditEntry } from '../audit/audit-entry';
+import { CUSTOMER_STATUSES, CustomerStatus } from './customer-rules';
+
+/**
+ * A customer. `_id` never changes, so audit history follows a customer across phone changes.
+ * `version` grows by one on every write. `search_keys` and the `*_sort` fields are derived from
+ * the names and phone on every write; `pending_audit` is the audit outbox; `idempotency_keys`
+ * holds the latest transaction Idempotency-Keys.
+ */
+@Schema({ collection: 'customers', versionKey: false })
+export class Customer {
+  _id: Types.ObjectId;
+
+  @Prop({ type: String, required: true })
+  phone_number: string;
+
+  @Prop({ type: String, required: true })
+  first_name: string;
+
+  @Prop({ type: String, required: true })
+  last_name: string;
+
+  @Prop({ type: String })
+  email?: string;
+
+  @Prop({ type: String })
+  notes?: string;
+
+  @Prop({ type: String, required: true, enum: CUSTOMER_STATUSES })
+  status: CustomerStatus;
+
+  @Prop({ type: Number, required: true })
+  total_transactions: number;
+
+  @Prop({ type: Number, required: true })
+  active_loans: number;
+
+  @Prop({ type: Number, required: true })
+  version: number;
+
+  @Prop({ type: Date, required: true })
+  created_at: Date;
+
+  @Prop({ type: Date, required: true })
+  updated_at: Date;
+
+  @Prop({ type: [String], required: true })
+  search_keys: string[];
+
+  @Prop({ type: String, required: true })
+  first_name_sort: string;
+
+  @Prop({ type: String, required: true })
+  last_name_sort: string;
+
+  @Prop({ type: [MongooseSchema.Types.Mixed], required: true })
+  pending_audit: AuditEntry[];
+
+  /** True while `pending_audit` may hold entries: an equality the sweep can find cheaply. */
+  @Prop({ type: Boolean, required: true })
+  audit_pending: boolean;
+
+  @Prop({ type: [String], required: true })
+  idempotency_keys: string[];
+}
+
+export const CustomerSchema = SchemaFactory.createForClass(Customer);
+
+CustomerSchema.index({ phone_number: 1 }, { unique: true });
+CustomerSchema.index({ search_keys: 1 });
+// One index per sort_by choice, with _id as the tie-breaker the list always adds.
+for (const field of [
+  'created_at',
+  'updated_at',
+  'first_name_sort',
+  'last_name_sort',
+  'total_transactions',
+  'active_loans',
+]) {
+  CustomerSchema.index({ [field]: 1, _id: 1 });
+}
+CustomerSchema.index({ status: 1 });
+CustomerSchema.index({ audit_pending: 1 });

@@ -1,0 +1,262 @@
+import { Body, Controller, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Caller } from '../audit/audit-entry';
+import { CurrentCaller } from '../audit/caller.decorator';
+import { Roles } from '../auth/decorators/roles.decorator';
+import {
+  ApiIdempotencyKeyHeader,
+  ApiIfMatchHeader,
+  ApiPhoneParam,
+  ApiProblems,
+  IdempotencyKey,
+  IfMatch,
+  PhoneParamPipe,
+  ReturnsCustomer,
+} from './customer-http';
+import { CustomersService } from './customers.service';
+import { CustomerCreateDto, CustomerListQueryDto, CustomerUpdateDto } from './dto/customer.dto';
+import { CustomerPageResponseDto, CustomerResponseDto } from './dto/customer-response.dto';
+import { CustomerStatsResponseDto } from './dto/stats.dto';
+import { StatusReasonBodyDto, StatusReasonQueryDto } from './dto/status-change.dto';
+import { TransactionCreateDto } from './dto/transaction.dto';
+import { VersionPrecondition } from './if-match';
+
+const STATUS_PROBLEMS = {
+  404: 'CUSTOMER_NOT_FOUND',
+  409: 'INVALID_STATUS_TRANSITION or CUSTOMER_HAS_ACTIVE_LOANS',
+  422: 'VALIDATION_FAILED (reason missing, out of 3-500 characters, or differing between query and body)',
+};
+
+@ApiTags('customers')
+@Roles('staff')
+@Controller('customer')
+export class CustomersController {
+  constructor(private readonly customers: CustomersService) {}
+
+  @Post()
+  @ApiOperation({
+    operationId: 'createCustomer',
+    summary: 'Create a customer (active, no transactions)',
+  })
+  @ReturnsCustomer(201, 'The new customer')
+  @ApiProblems({
+    409: 'CUSTOMER_ALREADY_EXISTS',
+    422: 'VALIDATION_FAILED (also for status, counters or timestamps in the body)',
+  })
+  create(
+    @Body() body: CustomerCreateDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<CustomerResponseDto> {
+    return this.customers.create(body, caller);
+  }
+
+  @Get()
+  @ApiOperation({
+    operationId: 'listCustomers',
+    summary: 'List and search customers (archived ones only on request)',
+  })
+  @ApiOkResponse({ type: CustomerPageResponseDto })
+  @ApiProblems({ 422: 'VALIDATION_FAILED (unknown or invalid query parameter)' })
+  list(@Query() query: CustomerListQueryDto): Promise<CustomerPageResponseDto> {
+    return this.customers.list(query);
+  }
+
+  // Declared before ':phone' so that "stats" is never taken for a phone number.
+  @Get('stats')
+  @Roles('admin')
+  @ApiOperation({ operationId: 'getCustomerStats', summary: 'Customer statistics' })
+  @ApiOkResponse({ type: CustomerStatsResponseDto })
+  stats(): Promise<CustomerStatsResponseDto> {
+    return this.customers.stats();
+  }
+
+  @Get(':phone')
+  @ApiOperation({
+    operationId: 'getCustomer',
+    summary: 'One customer by phone number (archived ones too)',
+  })
+  @ApiPhoneParam()
+  @ReturnsCustomer(200, 'The customer')
+  @ApiProblems({ 404: 'CUSTOMER_NOT_FOUND', 422: 'VALIDATION_FAILED (not a phone number)' })
+  get(@Param('phone', PhoneParamPipe) phone: string): Promise<CustomerResponseDto> {
+    return this.customers.get(phone);
+  }
+
+  @Put(':phone')
+  @ApiOperation({
+    operationId: 'updateCustomer',
+    summary: 'Change any of phone_number, first_name, last_name, email, notes',
+  })
+  @ApiPhoneParam()
+  @ApiIfMatchHeader()
+  @ReturnsCustomer(200, 'The updated customer (unchanged, same version, when nothing differed)')
+  @ApiProblems({
+    404: 'CUSTOMER_NOT_FOUND',
+    409: 'CUSTOMER_ARCHIVED, CUSTOMER_ALREADY_EXISTS (new phone taken) or CONCURRENT_MODIFICATION',
+    412: 'VERSION_MISMATCH (If-Match)',
+    422: 'VALIDATION_FAILED (no field, invalid field, or a malformed If-Match)',
+  })
+  update(
+    @Param('phone', PhoneParamPipe) phone: string,
+    @Body() body: CustomerUpdateDto,
+    @IfMatch() precondition: VersionPrecondition | undefined,
+    @CurrentCaller() caller: Caller,
+  ): Promise<CustomerResponseDto> {
+    return this.customers.update(phone, body, precondition, caller);
+  }
+
+  @Post(':phone/suspend')
+  @Roles('admin')
+  @ApiOperation({ operationId: 'suspendCustomer', summary: 'active → suspended' })
+  @ApiPhoneParam()
+  @ReturnsCustomer(200, 'The suspended customer')
+  @ApiProblems(STATUS_PROBLEMS)
+  @ApiBody({ type: StatusReasonBodyDto, required: false })
+  suspend(
+    @Param('phone', PhoneParamPipe) phone: string,
+    @Query() query: StatusReasonQueryDto,
+    @Body() body: StatusReasonBodyDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<CustomerResponseDto> {
+    return this.customers.changeStatus(
+      phone,
+      'suspend',
+      this.customers.resolveReason(query.reason, body.reason),
+      caller,
+    );
+  }
+
+  @Post(':phone/ban')
+  @Roles('admin')
+  @ApiOperation({ operationId: 'banCustomer', summary: 'active or suspended → banned' })
+  @ApiPhoneParam()
+  @ReturnsCustomer(200, 'The banned customer')
+  @ApiProblems(STATUS_PROBLEMS)
+  @ApiBody({ type: StatusReasonBodyDto, required: false })
+  ban(
+    @Param('phone', PhoneParamPipe) phone: string,
+    @Query() query: StatusReasonQueryDto,
+    @Body() body: StatusReasonBodyDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<CustomerResponseDto> {
+    return this.customers.changeStatus(
+      phone,
+      'ban',
+      this.customers.resolveReason(query.reason, body.reason),
+      caller,
+    );
+  }
+
+  @Post(':phone/reactivate')
+  @Roles('admin')
+  @ApiOperation({
+    operationId: 'reactivateCustomer',
+    summary: 'suspended, banned or deactivated → active',
+  })
+  @ApiPhoneParam()
+  @ReturnsCustomer(200, 'The reactivated customer')
+  @ApiProblems(STATUS_PROBLEMS)
+  @ApiBody({ type: StatusReasonBodyDto, required: false })
+  reactivate(
+    @Param('phone', PhoneParamPipe) phone: string,
+    @Query() query: StatusReasonQueryDto,
+    @Body() body: StatusReasonBodyDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<CustomerResponseDto> {
+    return this.customers.changeStatus(
+      phone,
+      'reactivate',
+      this.customers.resolveReason(query.reason, body.reason),
+      caller,
+    );
+  }
+
+  @Post(':phone/deactivate')
+  @Roles('admin')
+  @ApiOperation({
+    operationId: 'deactivateCustomer',
+    summary: 'active or suspended → deactivated (no active loans)',
+  })
+  @ApiPhoneParam()
+  @ReturnsCustomer(200, 'The deactivated customer')
+  @ApiProblems(STATUS_PROBLEMS)
+  @ApiBody({ type: StatusReasonBodyDto, required: false })
+  deactivate(
+    @Param('phone', PhoneParamPipe) phone: string,
+    @Query() query: StatusReasonQueryDto,
+    @Body() body: StatusReasonBodyDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<CustomerResponseDto> {
+    return this.customers.changeStatus(
+      phone,
+      'deactivate',
+      this.customers.resolveReason(query.reason, body.reason),
+      caller,
+    );
+  }
+
+  @Post(':phone/archive')
+  @Roles('admin')
+  @ApiOperation({
+    operationId: 'archiveCustomer',
+    summary: 'any status but archived → archived (no active loans)',
+  })
+  @ApiPhoneParam()
+  @ReturnsCustomer(200, 'The archived customer')
+  @ApiProblems(STATUS_PROBLEMS)
+  @ApiBody({ type: StatusReasonBodyDto, required: false })
+  archive(
+    @Param('phone', PhoneParamPipe) phone: string,
+    @Query() query: StatusReasonQueryDto,
+    @Body() body: StatusReasonBodyDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<CustomerResponseDto> {
+    return this.customers.changeStatus(
+      phone,
+      'archive',
+      this.customers.resolveReason(query.reason, body.reason),
+      caller,
+    );
+  }
+
+  @Post(':phone/transactions')
+  @ApiOperation({
+    operationId: 'recordTransaction',
+    summary: "Record a transaction and update the customer's counters",
+  })
+  @ApiPhoneParam()
+  @ApiIdempotencyKeyHeader()
+  @ReturnsCustomer(
+    201,
+    'The customer after the transaction (or, for a retried Idempotency-Key, the first result)',
+    {
+      'Idempotent-Replayed': {
+        description:
+          '"true" when this is the stored result of an earlier request with the same key',
+        schema: { type: 'string', example: 'true' },
+      },
+    },
+  )
+  @ApiProblems({
+    404: 'CUSTOMER_NOT_FOUND',
+    409: 'CUSTOMER_NOT_ACTIVE, NO_ACTIVE_LOANS or IDEMPOTENCY_KEY_REUSED (same key, other type)',
+    422: 'VALIDATION_FAILED (unknown type or malformed Idempotency-Key)',
+  })
+  async recordTransaction(
+    @Param('phone', PhoneParamPipe) phone: string,
+    @Body() body: TransactionCreateDto,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @CurrentCaller() caller: Caller,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CustomerResponseDto> {
+    const outcome = await this.customers.recordTransaction(
+      phone,
+      body.type,
+      idempotencyKey,
+      caller,
+    );
+    if (outcome.replayed) reply.header('Idempotent-Replayed', 'true');
+    return outcome.customer;
+  }
+}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { Customer, CustomerSchema } from './customer.schema';
+import { CustomersController } from './customers.controller';
+import { CustomersRepository } from './customers.repository';
+import { CustomersService } from './customers.service';
+import { IdempotencyRecord, IdempotencyRecordSchema } from './idempotency-record.schema';
+import { IdempotencyRepository } from './idempotency.repository';
+
+@Module({
+  imports: [
+    MongooseModule.forFeature([
+      { name: Customer.name, schema: CustomerSchema },
+      { name: IdempotencyRecord.name, schema: IdempotencyRecordSchema },
+    ]),
+  ],
+  controllers: [CustomersController],
+  providers: [CustomersService, CustomersRepository, IdempotencyRepository],
+  // The audit relay reads and empties the outbox kept in customer documents.
+  exports: [CustomersRepository],
+})
+export class CustomersModule {}

@@ -1,0 +1,153 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
+import { CUSTOMER_STATUSES } from '../customer-rules';
+import { CUSTOMER_SORT_FIELDS, CustomerSortField } from '../customers.repository';
+import { MAX_SEARCH_LENGTH } from '../search-keys';
+import { PageQueryDto } from './page.dto';
+import { IsPhoneNumber, PHONE_EXAMPLE } from './phone';
+
+export const NAME_MAX = 100;
+export const NOTES_MAX = 2000;
+export const EMAIL_MAX = 254;
+
+const trim = Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+const trimLower = Transform(({ value }) =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value,
+);
+/** Validates the field only when sent; `null` then fails unless the field allows removal. */
+const whenSent = ValidateIf((_object, value) => value !== undefined);
+const whenNotNull = ValidateIf((_object, value) => value !== undefined && value !== null);
+
+export class CustomerCreateDto {
+  @ApiProperty({
+    example: PHONE_EXAMPLE,
+    description: 'Separators and a leading +1 are accepted; stored as 10 digits',
+  })
+  @IsPhoneNumber()
+  phone_number: string;
+
+  @ApiProperty({ example: 'John', minLength: 1, maxLength: NAME_MAX })
+  @trim
+  @IsString()
+  @Length(1, NAME_MAX)
+  first_name: string;
+
+  @ApiProperty({ example: 'Smith', minLength: 1, maxLength: NAME_MAX })
+  @trim
+  @IsString()
+  @Length(1, NAME_MAX)
+  last_name: string;
+
+  @ApiPropertyOptional({ example: 'john@email.com', format: 'email', maxLength: EMAIL_MAX })
+  @IsOptional()
+  @trimLower
+  @IsEmail()
+  @MaxLength(EMAIL_MAX)
+  email?: string;
+
+  @ApiPropertyOptional({ example: 'Prefers morning visits', maxLength: NOTES_MAX })
+  @IsOptional()
+  @IsString()
+  @MaxLength(NOTES_MAX)
+  notes?: string;
+}
+
+/** Any subset of the profile, at least one field; `null` removes `email` or `notes`. */
+export class CustomerUpdateDto {
+  @ApiPropertyOptional({
+    example: '5559876543',
+    description: 'Moves the customer to this number (409 if taken)',
+  })
+  @whenSent
+  @IsPhoneNumber()
+  phone_number?: string;
+
+  @ApiPropertyOptional({ example: 'John', minLength: 1, maxLength: NAME_MAX })
+  @whenSent
+  @trim
+  @IsString()
+  @Length(1, NAME_MAX)
+  first_name?: string;
+
+  @ApiPropertyOptional({ example: 'Smith', minLength: 1, maxLength: NAME_MAX })
+  @whenSent
+  @trim
+  @IsString()
+  @Length(1, NAME_MAX)
+  last_name?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    example: 'john@email.com',
+    format: 'email',
+    maxLength: EMAIL_MAX,
+    nullable: true,
+    description: 'null removes it',
+  })
+  @whenNotNull
+  @trimLower
+  @IsEmail()
+  @MaxLength(EMAIL_MAX)
+  email?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    example: 'Prefers morning visits',
+    maxLength: NOTES_MAX,
+    nullable: true,
+    description: 'null removes them',
+  })
+  @whenNotNull
+  @IsString()
+  @MaxLength(NOTES_MAX)
+  notes?: string | null;
+}
+
+const STATUS_LIST = new RegExp(
+  `^(${CUSTOMER_STATUSES.join('|')})(,(${CUSTOMER_STATUSES.join('|')}))*$`,
+);
+
+export class CustomerListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    example: 'jo smi',
+    maxLength: MAX_SEARCH_LENGTH,
+    description:
+      'Words, all of which must match: the start of a first- or last-name word (case- and accent-insensitive), ' +
+      'or 3+ digits found anywhere in the phone number',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_SEARCH_LENGTH)
+  search?: string;
+
+  @ApiPropertyOptional({
+    example: 'active,suspended',
+    description: `One status or several, comma-separated (${CUSTOMER_STATUSES.join(', ')}). Default: all but archived`,
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(STATUS_LIST, {
+    message: `status must be one or more of ${CUSTOMER_STATUSES.join(', ')}, comma-separated`,
+  })
+  status?: string;
+
+  @ApiPropertyOptional({ enum: CUSTOMER_SORT_FIELDS, default: 'created_at' })
+  @IsOptional()
+  @IsIn(CUSTOMER_SORT_FIELDS)
+  sort_by: CustomerSortField = 'created_at';
+
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'desc' })
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
+  sort_order: 'asc' | 'desc' = 'desc';
+}

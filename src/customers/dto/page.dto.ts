@@ -1,0 +1,58 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+export const MAX_PER_PAGE = 100;
+
+/** `page` and `per_page`, shared by every paginated endpoint. */
+export class PageQueryDto {
+  @ApiPropertyOptional({ minimum: 1, default: 1, example: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  page: number = 1;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, default: 10, example: 10 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PER_PAGE)
+  per_page: number = 10;
+}
+
+export class PageMetaDto {
+  @ApiProperty({ example: 42, description: 'Items matching the filters, over all pages' })
+  total: number;
+
+  @ApiProperty({ example: 1 })
+  page: number;
+
+  @ApiProperty({ example: 10 })
+  per_page: number;
+
+  @ApiProperty({ example: 5, description: 'ceil(total / per_page)' })
+  pages: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  per_page: number;
+  pages: number;
+}
+
+export function pageOf<T>(items: T[], total: number, query: PageQueryDto): Page<T> {
+  return {
+    items,
+    total,
+    page: query.page,
+    per_page: query.per_page,
+    pages: Math.ceil(total / query.per_page),
+  };
+}
+
+export const skipOf = (query: PageQueryDto) => (query.page - 1) * query.per_page;

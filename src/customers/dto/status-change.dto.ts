@@ -1,0 +1,28 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Length } from 'class-validator';
+
+export const REASON_MIN = 3;
+export const REASON_MAX = 500;
+
+const reasonProperty = {
+  example: 'Repeated missed payments',
+  minLength: REASON_MIN,
+  maxLength: REASON_MAX,
+  description: 'Required: in the query string or in the body (if both, they must be equal)',
+};
+
+export class StatusReasonQueryDto {
+  @ApiPropertyOptional(reasonProperty)
+  @IsOptional()
+  @IsString()
+  @Length(REASON_MIN, REASON_MAX)
+  reason?: string;
+}
+
+export class StatusReasonBodyDto {
+  @ApiPropertyOptional(reasonProperty)
+  @IsOptional()
+  @IsString()
+  @Length(REASON_MIN, REASON_MAX)
+  reason?: string;
+}

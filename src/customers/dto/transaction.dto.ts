@@ -1,0 +1,9 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn } from 'class-validator';
+import { TRANSACTION_TYPES, TransactionType } from '../customer-rules';
+
+export class TransactionCreateDto {
+  @ApiProperty({ enum: TRANSACTION_TYPES, example: 'loan_opened' })
+  @IsIn(TRANSACTION_TYPES)
+  type: TransactionType;
+}

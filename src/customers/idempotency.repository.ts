@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { TransactionType } from './customer-rules';
+import { IdempotencyRecord } from './idempotency-record.schema';
+
+export interface StoredResponse<T> {
+  type: TransactionType;
+  response: T;
+}
+
+/** First responses to keyed transactions, so that a retry can be answered with them. */
+@Injectable()
+export class IdempotencyRepository {
+  constructor(
+    @InjectModel(IdempotencyRecord.name) private readonly records: Model<IdempotencyRecord>,
+  ) {}
+
+  async save<T extends object>(
+    customerId: string,
+    key: string,
+    type: TransactionType,
+    response: T,
+  ): Promise<void> {
+    await this.records
+      .create({
+        _id: recordId(customerId, key),
+        customer_id: new Types.ObjectId(customerId),
+        type,
+        response,
+        at: new Date(),
+      })
+      .catch((error: { code?: number }) => {
+        // The key's transaction is applied once, so only a replay could get here first: keep it.
+        if (error.code !== 11000) throw error;
+      });
+  }
+
+  async find<T>(customerId: string, key: string): Promise<StoredResponse<T> | undefined> {
+    const doc = await this.records
+      .findOne({ _id: recordId(customerId, key) })
+      .lean<IdempotencyRecord>()
+      .exec();
+    return doc ? { type: doc.type, response: doc.response as T } : undefined;
+  }
+}
+
+const recordId = (customerId: string, key: string) => `${customerId}:${key}`;

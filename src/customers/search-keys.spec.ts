@@ -1,0 +1,96 @@
+import { trusted } from 'mongoose';
+import {
+  buildSearchFilter,
+  foldName,
+  nameWords,
+  searchKeysFor,
+  searchTerms,
+  sortKey,
+} from './search-keys';
+
+describe('search keys', () => {
+  const keys = searchKeysFor({
+    first_name: 'José María',
+    last_name: "O'Brien-Smith",
+    phone_number: '5551234567',
+  });
+
+  it('stores every prefix of every folded name word', () => {
+    for (const key of ['n:j', 'n:jo', 'n:jose', 'n:maria', 'n:obr', 'n:obrien', 'n:smi', 'n:smith'])
+      expect(keys).toContain(key);
+    expect(keys).not.toContain("n:o'b");
+    expect(keys).not.toContain('n:josé');
+  });
+
+  it('stores every phone substring of 3 or more digits', () => {
+    const phoneKeys = keys.filter((key) => key.startsWith('p:'));
+    expect(phoneKeys).toHaveLength(36);
+    for (const key of ['p:555', 'p:4567', 'p:555123', 'p:5551234567', 'p:123'])
+      expect(phoneKeys).toContain(key);
+    expect(phoneKeys).not.toContain('p:55');
+  });
+
+  it('caps prefixes at 20 characters', () => {
+    const long = searchKeysFor({
+      first_name: 'a'.repeat(40),
+      last_name: 'b',
+      phone_number: '5551234567',
+    });
+    expect(long).toContain(`n:${'a'.repeat(20)}`);
+    expect(long).not.toContain(`n:${'a'.repeat(21)}`);
+  });
+
+  it('folds names for sorting and words', () => {
+    expect(foldName('ÉLODIE')).toBe('elodie');
+    expect(nameWords("  Mary-Jane  D'Arcy ")).toEqual(['mary', 'jane', 'darcy']);
+    expect(sortKey(' Zoë ')).toBe('zoe');
+  });
+});
+
+describe('search terms', () => {
+  it.each([
+    ['jo smi', ['n:jo', 'n:smi']],
+    ['SMITH JOHN', ['n:smith', 'n:john']],
+    ['José', ['n:jose']],
+    ["o'br", ['n:obr']],
+    ['4567', ['p:4567']],
+    ['555123', ['p:555123']],
+    ['(555) 123', ['p:555123']],
+    ['555 123', ['p:555123']],
+    ['555-123-4567', ['p:5551234567']],
+    ['smith 4567', ['n:smith', 'p:4567']],
+    ['smith (555)', ['n:smith', 'p:555']],
+    ['12345678901', ['p:12345678901']],
+    ['mary-jane', ['n:mary', 'n:jane']],
+    ['a.*b', ['n:a.*b']],
+    ['(', ['n:(']],
+    ['   ', []],
+    ["' -", []],
+  ])('%j → %j', (search, terms) => {
+    expect(searchTerms(search)).toEqual(terms);
+  });
+
+  it('keeps regular-expression characters literal, so they match no stored key', () => {
+    expect(searchTerms('.* [a-z]+ $ne')).toEqual(['n:.*', 'n:[a', 'n:z]+', 'n:$ne']);
+    const stored = searchKeysFor({ first_name: 'Jo', last_name: 'Ne', phone_number: '5551234567' });
+    for (const term of searchTerms('jo.* ^j j$ . $ne')) expect(stored).not.toContain(term);
+  });
+});
+
+describe('search filter', () => {
+  it('is empty without terms', () => {
+    expect(buildSearchFilter(undefined)).toEqual({});
+    expect(buildSearchFilter("' -")).toEqual({});
+  });
+
+  it('is one equality for one term', () => {
+    expect(buildSearchFilter('smi')).toEqual({ search_keys: 'n:smi' });
+  });
+
+  it('requires every term, and leads with the longest as an equality', () => {
+    const filter = buildSearchFilter('jo smith') as { search_keys: object };
+    expect(filter).toEqual({ search_keys: trusted({ $eq: 'n:smith', $all: ['n:jo', 'n:smith'] }) });
+    // Marked trusted, so sanitizeFilter keeps the operators (and only these).
+    expect(Object.getOwnPropertySymbols(filter.search_keys)).toHaveLength(1);
+  });
+});

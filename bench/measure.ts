@@ -9,6 +9,7 @@
 import { Db } from 'mongodb';
 import { HttpRequest, LoadResult, LoadSettings, runDriver, runHttp } from './load';
 import { ResourceProbe } from './proc';
+import { QUERY_TIMEOUT_MS } from './queries';
 import { Row } from './report';
 import { Scenario, Side } from './scenarios';
 import { RunningServer } from './server';
@@ -41,7 +42,9 @@ export async function measureScenario(
   for (const runner of runners) probes.set(runner.side, await timed(() => runner.once(0)));
   // The app's sides (HTTP and its floor) share one plan; the naive side, often far slower, gets its own.
   const appPlan = loadPlan(Math.max(...[...probes].filter(([side]) => side !== 'naive').map(([, ms]) => ms)), settings);
-  const planFor = (side: Side) => (side === 'naive' ? loadPlan(probes.get('naive')!, settings) : appPlan);
+  // Never more workers than the app's sides had: at fewer, its latencies (and the ratios) are a lower bound.
+  const naivePlan = loadPlan(probes.get('naive') ?? 0, { ...settings, concurrency: appPlan.concurrency });
+  const planFor = (side: Side) => (side === 'naive' ? naivePlan : appPlan);
   log(`${scenario.title}: probe ${[...probes].map(([side, ms]) => `${side} ${ms.toFixed(1)} ms`).join(', ')} -> concurrency ${appPlan.concurrency}, ${appPlan.seconds.toFixed(0)} s`);
 
   const rows: Row[] = [];
@@ -64,6 +67,7 @@ export async function measureScenario(
       dbCpuMsPerRequest: perRequest(usage.dbCpuMs),
       benchCpuMsPerRequest: perRequest(usage.benchCpuMs),
       appPeakRssMb: usage.appPeakRssMb,
+      timeoutMs: runner.side === 'http' ? APP_REQUEST_TIMEOUT_MS : QUERY_TIMEOUT_MS,
       settleSeconds,
     };
     log(`  ${runner.side}: ${row.rps.toFixed(1)} req/s, p50 ${row.p50.toFixed(2)} ms, p95 ${row.p95.toFixed(2)} ms, non-2xx ${row.non2xx}, errors ${row.errors}${row.non2xx ? ` ${JSON.stringify(row.statusCodes)}` : ''}`);
@@ -73,6 +77,8 @@ export async function measureScenario(
 }
 
 const SETTLE_TIMEOUT_MS = 180_000;
+/** The app's REQUEST_TIMEOUT_MS default: past it, Fastify drops the connection. */
+const APP_REQUEST_TIMEOUT_MS = 10_000;
 
 /**
  * Work the app abandoned (a request its client gave up on still runs its queries) can hold its

@@ -107,6 +107,16 @@ function walkStages(node: unknown, out: string[]): void {
   for (const input of (plan.inputStages as unknown[]) ?? []) walkStages(input, out);
 }
 
+/** "Gather > Parallel Seq Scan (filter: …)": the node types down the first branch, the filter where it is. */
+function postgresPlan(node: Document): string {
+  const steps: string[] = [];
+  for (let current: Document | undefined = node; current; current = (current.Plans as Document[] | undefined)?.[0]) {
+    const filter = (current.Filter ?? current['Index Cond'] ?? current['Recheck Cond']) as string | undefined;
+    steps.push(`${current['Node Type']}${current['Index Name'] ? ` on ${current['Index Name']}` : ''}${filter ? ` (${filter.replace(/\bcustomers_[0-9a-f]+\./g, '')})` : ''}`);
+  }
+  return steps.join(' > ');
+}
+
 function findKey(node: unknown, key: string): unknown {
   if (!node || typeof node !== 'object') return undefined;
   if (key in (node as Document)) return (node as Document)[key];
@@ -125,7 +135,7 @@ export async function ferretPushdown(customers: Collection, filter: Filter<Docum
   const backendPlan = Array.isArray(plan)
     ? plan.map((line) => String(line).replace(/^.*detail=/, '')).join('; ')
     : plan && typeof plan === 'object'
-      ? `${(plan as Document)['Node Type']}${(plan as Document).Filter ? ` filter ${(plan as Document).Filter}` : ''}`
+      ? postgresPlan(plan as Document)
       : '';
   return { filterPushdown: Boolean(explain.filterPushdown), backendPlan };
 }

@@ -23,7 +23,7 @@ import { measureScenario, MeasureSettings } from './measure';
 import { ResourceProbe } from './proc';
 import { ProfileWindow, summarizeProfile } from './profile';
 import { appSearch, byPhone, explainQuery, ferretPushdown, LISTED, naiveSearch, PlanSummary } from './queries';
-import { growthTable, planTable, ratioTable, Row, RunResult, runTable, targetChecks, targetTable } from './report';
+import { growthTable, planTable, ratioTable, Row, RunResult, runTable, TargetCheck, targetChecks, targetTable } from './report';
 import { scenarios } from './scenarios';
 import { DEFAULT_SEED, seedCustomers, SeedSample } from './seed';
 import { buildApp, PROJECT_ROOT, RunningServer, startServer } from './server';
@@ -90,12 +90,30 @@ async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   const loadBefore = loadavg();
   const runs: RunResult[] = [];
+  const file = join(resultsDir, `${stamp}.json`);
+  // Written after every run, so that a long run stopped half-way keeps what it measured.
+  const save = (targets: TargetCheck[] = []) => {
+    const report = {
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      command: commandLine(config),
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadavgBefore: loadBefore, loadavgAfter: loadavg() },
+      git: gitDescription(),
+      config: { ...config, externalUri: config.externalUri ? '(set)' : undefined },
+      runs,
+      targets,
+      serverLogs: workDir,
+    };
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  };
+
   for (const backend of config.backends) {
     const database = await startDatabase(backend, config.externalUri);
     try {
       for (const n of config.ns) {
         const run = await benchOne(config, database, n, { workDir, profileDir: join(resultsDir, 'profiles', `${stamp}-${backend}-${n}`) });
         runs.push(run);
+        save();
         console.log(`\n${runTable(run)}\n${ratioTable(run)}\n\n${planTable(run)}\n`);
         if (run.profile) console.log(profileText(run));
       }
@@ -110,20 +128,7 @@ async function main(): Promise<void> {
   }
   const checks = targetChecks(runs);
   console.log(`\n### Targets\n\n${targetTable(checks)}\n`);
-
-  const file = join(resultsDir, `${stamp}.json`);
-  const report = {
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    command: commandLine(config),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadavgBefore: loadBefore, loadavgAfter: loadavg() },
-    git: gitDescription(),
-    config: { ...config, externalUri: config.externalUri ? '(set)' : undefined },
-    runs,
-    targets: checks,
-    serverLogs: workDir,
-  };
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  save(checks);
   console.log(`results: ${file}\nserver logs: ${workDir}`);
 }
 
@@ -244,6 +249,9 @@ function commandLine(config: BenchConfig): string {
     `BENCH_N=${config.ns.join(',')}`,
     config.externalUri ? 'MONGODB_URI=…' : `BENCH_BACKEND=${config.backends.length > 1 ? 'both' : config.backends[0]}`,
     `BENCH_DURATION=${config.load.seconds}`,
+    ...['BENCH_MAX_DURATION', 'BENCH_QUERY_TIMEOUT_MS', 'BENCH_APP_POOL', 'BENCH_USER_CACHE_MS']
+      .filter((name) => process.env[name])
+      .map((name) => `${name}=${process.env[name]}`),
     `BENCH_CONCURRENCY=${config.load.concurrency}`,
     ...(config.cpuProfile ? ['BENCH_CPU_PROF=1'] : []),
     ...(config.experiments.length > 0 ? [`BENCH_EXPERIMENTS=${config.experiments.join(',')}`] : []),
@@ -261,6 +269,9 @@ function gitDescription(): string {
     return 'unknown';
   }
 }
+
+// Ctrl-C: exit through process.on('exit'), which kills the server and FerretDB children.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

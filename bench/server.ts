@@ -68,6 +68,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
   });
   closeSync(log);
+  // If the bench is interrupted, the server must not outlive it.
+  const killOnExit = () => void child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const baseUrl = `http://127.0.0.1:${port}`;
 

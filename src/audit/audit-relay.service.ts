@@ -17,6 +17,8 @@ export const SWEEP_BATCH = 200;
 export class AuditRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(AuditRelay.name);
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly relaying = new Set<string>();
+  private readonly relayAgain = new Set<string>();
   private timer?: NodeJS.Timeout;
   private stopped = false;
 
@@ -42,8 +44,28 @@ export class AuditRelay implements OnApplicationBootstrap, OnModuleDestroy {
     return this.track(this.relayOnce(customerId));
   }
 
-  /** After a change: relay, retrying with backoff; what still fails waits for the sweep. */
+  /**
+   * After a change: relay, retrying with backoff; what still fails waits for the sweep. Calls for
+   * a customer whose relay is already running coalesce into one more pass after it, so a burst of
+   * changes costs a few relays rather than one each.
+   */
   async relayWithRetry(customerId: string): Promise<void> {
+    if (this.relaying.has(customerId)) {
+      this.relayAgain.add(customerId);
+      return;
+    }
+    this.relaying.add(customerId);
+    try {
+      do {
+        this.relayAgain.delete(customerId);
+        await this.relayRetrying(customerId);
+      } while (this.relayAgain.has(customerId) && !this.stopped);
+    } finally {
+      this.relaying.delete(customerId);
+    }
+  }
+
+  private async relayRetrying(customerId: string): Promise<void> {
     for (let attempt = 1; attempt <= RELAY_ATTEMPTS && !this.stopped; attempt++) {
       try {
         return await this.relay(customerId);

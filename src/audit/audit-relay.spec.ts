@@ -106,3 +106,31 @@ describe('audit relay when the audit store fails', () => {
     expect(outbox.pending.get(customerId)).toEqual([]);
   });
 });
+
+describe('audit relay under a burst of changes', () => {
+  it('coalesces concurrent relays of one customer and still delivers every entry', async () => {
+    const outbox = new FakeOutbox();
+    const store = new FlakyAuditStore();
+    const relay = new AuditRelay(
+      outbox as unknown as CustomersRepository,
+      store as unknown as AuditRepository,
+    );
+    const customerId = new Types.ObjectId().toHexString();
+    const caller = { user: { username: 'clerk', role: 'staff' as const }, requestId: 'req' };
+    const entries = Array.from({ length: 20 }, () =>
+      newAuditEntry('customer.updated', caller, '5551234567', new Date()),
+    );
+    outbox.pending.set(customerId, []);
+    await Promise.all(
+      entries.map(async (entry) => {
+        outbox.pending.get(customerId)!.push(entry);
+        await relay.relayWithRetry(customerId);
+      }),
+    );
+    await relay.relayWithRetry(customerId);
+    expect(store.events.size).toBe(20);
+    expect(outbox.pending.get(customerId)).toEqual([]);
+    expect(store.inserts).toBeLessThan(5);
+    await relay.onModuleDestroy();
+  });
+});

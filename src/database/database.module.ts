@@ -1,6 +1,7 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import mongoose from 'mongoose';
+import { DATABASE_URI, DatabaseWatchdog } from './database-watchdog';
 
 // Second line of defence behind DTO validation: operators in a filter are ignored unless the
 // repository wraps them in mongoose.trusted(), and a filter on an unknown path is an error.
@@ -56,6 +57,7 @@ export class DatabaseModule {
           },
         }),
       ],
+      providers: options.lazy ? [] : [{ provide: DATABASE_URI, useValue: uri }, DatabaseWatchdog],
     };
   }
 }

@@ -90,8 +90,9 @@ async function waitForReady(child: ChildProcess): Promise<string> {
   const lines = createInterface({ input: child.stderr! });
   const output: string[] = [];
   let onLine: (line: string) => void = () => undefined;
+  let ready = false;
   lines.on('line', (line) => {
-    output.push(line);
+    if (!ready) output.push(line);
     onLine(line);
   });
 
@@ -99,7 +100,10 @@ async function waitForReady(child: ChildProcess): Promise<string> {
     onLine = (line) => {
       const match = /listening on (mongodb:\/\/\S+)/.exec(line);
       if (match) {
-        onLine = (l) => process.stderr.write(`[ferretdb] ${l}\n`); // forward later logs
+        ready = true;
+        // Its log is still read (a full pipe would block it) but shown only on request: on
+        // PostgreSQL it logs every refused insert, e.g. each expected duplicate key, as an ERROR.
+        onLine = process.env.FERRETDB_LOG ? (l) => process.stderr.write(`[ferretdb] ${l}\n`) : () => undefined;
         resolveUri(match[1]);
       }
     };

@@ -105,7 +105,7 @@ describe('hostile input: never a 5xx, always a problem document, nothing written
         const example = result.counterexample?.[0] as HostileRequest | undefined;
         const shown = example && { ...example, payload: example.payload && example.payload.toString('utf8').slice(0, 200) };
         failures.push(
-          `${routeKey(route)} (seed ${result.seed}): ${String((result.errorInstance as Error | undefined)?.message ?? result.error).slice(0, 400)}\n    ${JSON.stringify(shown)}`,
+          `${routeKey(route)} (seed ${result.seed}): ${String((result.errorInstance as Error | undefined)?.message ?? "property failed").slice(0, 400)}\n    ${JSON.stringify(shown)}`,
         );
       }
     }

@@ -24,8 +24,6 @@ const problem = (status: number, code: string) => ({
 const json = 'application/json; charset=utf-8';
 const problemJson = 'application/problem+json; charset=utf-8';
 
-jest.setTimeout(60_000);
-
 describe('the committed OpenAPI document', () => {
   let t: TestApp;
   beforeAll(async () => (t = await startTestApp()));

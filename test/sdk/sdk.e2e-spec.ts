@@ -21,8 +21,6 @@ const conformsToDocument: Middleware = {
   },
 };
 
-jest.setTimeout(60_000);
-
 describe('the generated SDK against the running app', () => {
   let t: TestApp;
   let baseUrl: string;

@@ -1,5 +1,5 @@
 /** Unit tests (rules, no I/O) beside the code; e2e tests through HTTP against the real database in test/. */
-const tsJest = ['ts-jest', { isolatedModules: true, tsconfig: { allowJs: true } }];
+const tsJest = ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }];
 const common = {
   moduleFileExtensions: ['js', 'json', 'ts'],
   testEnvironment: 'node',

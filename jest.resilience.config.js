@@ -3,7 +3,7 @@
  * of `npm test` (its own file suffix, its own config) because it takes minutes; .ci/run runs it.
  * One file at a time: the load and fault scenarios need the machine to themselves.
  */
-const tsJest = ['ts-jest', { isolatedModules: true, tsconfig: { allowJs: true } }];
+const tsJest = ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }];
 
 module.exports = {
   displayName: 'resilience',

@@ -39,7 +39,13 @@ export async function measureScenario(
   if (settleSeconds > 1) log(`${scenario.title}: waited ${settleSeconds.toFixed(1)} s for the app to answer /health/ready again`);
   const runners = sideRunners(scenario, server, db);
   const probes = new Map<Side, number>();
-  for (const runner of runners) probes.set(runner.side, await timed(() => runner.once(0)));
+  for (const runner of runners) {
+    // Inputs differ a lot (a common name prefix matches many customers): a fast first probe is
+    // followed by two more with other inputs, and the slowest counts.
+    let ms = await timed(() => runner.once(0));
+    if (ms < 1000 && !scenario.writes) ms = Math.max(ms, await timed(() => runner.once(1)), await timed(() => runner.once(2)));
+    probes.set(runner.side, ms);
+  }
   // The app's sides (HTTP and its floor) share one plan; the naive side, often far slower, gets its own.
   const appPlan = loadPlan(Math.max(...[...probes].filter(([side]) => side !== 'naive').map(([, ms]) => ms)), settings);
   // Never more workers than the app's sides had: at fewer, its latencies (and the ratios) are a lower bound.

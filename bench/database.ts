@@ -31,7 +31,10 @@ export interface BenchDatabase {
 
 const POSTGRES_BASE = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 
-export async function startDatabase(backend: Backend, externalUri?: string): Promise<BenchDatabase> {
+export async function startDatabase(
+  backend: Backend,
+  externalUri?: string,
+): Promise<BenchDatabase> {
   if (backend === 'external') return external(externalUri!);
   const runId = `${Date.now().toString(36)}_${process.pid}`;
   const pgDatabase = `pawnshop_bench_${runId}`;
@@ -48,7 +51,10 @@ export async function startDatabase(backend: Backend, externalUri?: string): Pro
     server: server.description,
     isFerretDb: server.isFerretDb,
     // PostgreSQL runs one backend process per connection; they show their database in the title.
-    pids: () => (backend === 'postgresql' ? [...ferretPids, ...pidsMatching(`postgres: .* ${pgDatabase} `)] : ferretPids),
+    pids: () =>
+      backend === 'postgresql'
+        ? [...ferretPids, ...pidsMatching(`postgres: .* ${pgDatabase} `)]
+        : ferretPids,
     applySql: backend === 'postgresql' ? (sql) => applyPostgresSql(postgresUrl, sql) : undefined,
     async stop() {
       await embedded.stop();
@@ -78,7 +84,10 @@ async function serverVersion(uri: string): Promise<{ description: string; isFerr
     const info = await client.db('admin').command({ buildInfo: 1 });
     const ferret = info.ferretdbVersion as string | undefined;
     return ferret
-      ? { description: `FerretDB ${ferret === 'unknown' ? embeddedFerretDbVersion() : ferret}`, isFerretDb: true }
+      ? {
+          description: `FerretDB ${ferret === 'unknown' ? embeddedFerretDbVersion() : ferret}`,
+          isFerretDb: true,
+        }
       : { description: `MongoDB ${info.version as string}`, isFerretDb: false };
   } finally {
     await client.close();
@@ -98,8 +107,11 @@ export function withDatabase(uri: string, databaseName: string): string {
 }
 
 async function applyPostgresSql(postgresUrl: string, sql: string): Promise<void> {
-  const psql = (command: string) => execFileAsync('psql', [postgresUrl, '-v', 'ON_ERROR_STOP=1', '-qAtc', command]);
-  const { stdout } = await psql(`SELECT format('%I.%I', schemaname, tablename) FROM pg_tables WHERE schemaname = 'pawnshop' AND tablename LIKE 'customers\\_%'`);
+  const psql = (command: string) =>
+    execFileAsync('psql', [postgresUrl, '-v', 'ON_ERROR_STOP=1', '-qAtc', command]);
+  const { stdout } = await psql(
+    `SELECT format('%I.%I', schemaname, tablename) FROM pg_tables WHERE schemaname = 'pawnshop' AND tablename LIKE 'customers\\_%'`,
+  );
   const table = stdout.trim().split('\n')[0];
   if (!table) throw new Error('no customers table in the PostgreSQL database');
   await psql(sql.replace(/\{\{customers\}\}/g, table));
@@ -107,8 +119,14 @@ async function applyPostgresSql(postgresUrl: string, sql: string): Promise<void>
 
 async function dropPostgresDatabase(name: string): Promise<void> {
   try {
-    await execFileAsync('psql', [`${POSTGRES_BASE}/postgres`, '-qc', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`]);
+    await execFileAsync('psql', [
+      `${POSTGRES_BASE}/postgres`,
+      '-qc',
+      `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`,
+    ]);
   } catch (error) {
-    process.stderr.write(`warning: could not drop PostgreSQL database ${name}: ${(error as Error).message}\n`);
+    process.stderr.write(
+      `warning: could not drop PostgreSQL database ${name}: ${(error as Error).message}\n`,
+    );
   }
 }

@@ -30,9 +30,16 @@ export interface LoadSettings {
   seconds: number;
 }
 
-export function summarize(latencies: number[], seconds: number, counts: Omit<LoadResult, 'requests' | 'seconds' | 'rps' | 'p50' | 'p95' | 'p99' | 'max'>): LoadResult {
+export function summarize(
+  latencies: number[],
+  seconds: number,
+  counts: Omit<LoadResult, 'requests' | 'seconds' | 'rps' | 'p50' | 'p95' | 'p99' | 'max'>,
+): LoadResult {
   const sorted = Float64Array.from(latencies).sort();
-  const at = (p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]);
+  const at = (p: number) =>
+    sorted.length === 0
+      ? NaN
+      : sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
   return {
     requests: sorted.length,
     seconds,
@@ -46,7 +53,12 @@ export function summarize(latencies: number[], seconds: number, counts: Omit<Loa
 }
 
 /** HTTP through autocannon; `next` gives each request (a new phone, a new search...). */
-export async function runHttp(baseUrl: string, token: string, settings: LoadSettings, next: () => HttpRequest): Promise<LoadResult> {
+export async function runHttp(
+  baseUrl: string,
+  token: string,
+  settings: LoadSettings,
+  next: () => HttpRequest,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   const started = process.hrtime.bigint();
   const instance = autocannon({
@@ -64,20 +76,34 @@ export async function runHttp(baseUrl: string, token: string, settings: LoadSett
       },
     ],
   });
-  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
-    latencies.push(responseTime);
-  });
+  instance.on(
+    'response',
+    (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
+      latencies.push(responseTime);
+    },
+  );
   const result = await instance;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, (stat as { count: number }).count]));
+  const statusCodes = Object.fromEntries(
+    Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [
+      code,
+      (stat as { count: number }).count,
+    ]),
+  );
   // Requests still in flight when the time is up are dropped by autocannon: count them as unanswered.
-  const unanswered = Math.max(0, (result.requests?.sent ?? 0) - latencies.length - result.errors - result.timeouts);
+  const unanswered = Math.max(
+    0,
+    (result.requests?.sent ?? 0) - latencies.length - result.errors - result.timeouts,
+  );
   const errors = result.errors + result.timeouts + (latencies.length === 0 ? unanswered : 0);
   return summarize(latencies, seconds, { non2xx: result.non2xx, errors, statusCodes });
 }
 
 /** Driver calls from this process, no HTTP; `operation(i)` runs the i-th request. */
-export async function runDriver(settings: LoadSettings, operation: (i: number) => Promise<unknown>): Promise<LoadResult> {
+export async function runDriver(
+  settings: LoadSettings,
+  operation: (i: number) => Promise<unknown>,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   let counter = 0;

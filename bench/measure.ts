@@ -36,27 +36,44 @@ export async function measureScenario(
   settings: MeasureSettings,
 ): Promise<Row[]> {
   const settleSeconds = await settle(server);
-  if (settleSeconds > 1) log(`${scenario.title}: waited ${settleSeconds.toFixed(1)} s for the app to answer /health/ready again`);
+  if (settleSeconds > 1)
+    log(
+      `${scenario.title}: waited ${settleSeconds.toFixed(1)} s for the app to answer /health/ready again`,
+    );
   const runners = sideRunners(scenario, server, db);
   const probes = new Map<Side, number>();
   for (const runner of runners) {
     // Inputs differ a lot (a common name prefix matches many customers): a fast first probe is
     // followed by two more with other inputs, and the slowest counts.
     let ms = await timed(() => runner.once(0));
-    if (ms < 1000 && !scenario.writes) ms = Math.max(ms, await timed(() => runner.once(1)), await timed(() => runner.once(2)));
+    if (ms < 1000 && !scenario.writes)
+      ms = Math.max(ms, await timed(() => runner.once(1)), await timed(() => runner.once(2)));
     probes.set(runner.side, ms);
   }
   // The app's sides (HTTP and its floor) share one plan; the naive side, often far slower, gets its own.
-  const appPlan = loadPlan(Math.max(...[...probes].filter(([side]) => side !== 'naive').map(([, ms]) => ms)), settings);
+  const appPlan = loadPlan(
+    Math.max(...[...probes].filter(([side]) => side !== 'naive').map(([, ms]) => ms)),
+    settings,
+  );
   // Never more workers than the app's sides had: at fewer, its latencies (and the ratios) are a lower bound.
-  const naivePlan = loadPlan(probes.get('naive') ?? 0, { ...settings, concurrency: appPlan.concurrency });
+  const naivePlan = loadPlan(probes.get('naive') ?? 0, {
+    ...settings,
+    concurrency: appPlan.concurrency,
+  });
   const planFor = (side: Side) => (side === 'naive' ? naivePlan : appPlan);
-  log(`${scenario.title}: probe ${[...probes].map(([side, ms]) => `${side} ${ms.toFixed(1)} ms`).join(', ')} -> concurrency ${appPlan.concurrency}, ${appPlan.seconds.toFixed(0)} s`);
+  log(
+    `${scenario.title}: probe ${[...probes].map(([side, ms]) => `${side} ${ms.toFixed(1)} ms`).join(', ')} -> concurrency ${appPlan.concurrency}, ${appPlan.seconds.toFixed(0)} s`,
+  );
 
   const rows: Row[] = [];
   for (const runner of runners) {
     const plan = planFor(runner.side);
-    if (runner.side === 'http' && !scenario.writes && plan.concurrency === settings.concurrency && settings.warmupSeconds > 0) {
+    if (
+      runner.side === 'http' &&
+      !scenario.writes &&
+      plan.concurrency === settings.concurrency &&
+      settings.warmupSeconds > 0
+    ) {
       await runner.load({ concurrency: plan.concurrency, seconds: settings.warmupSeconds });
     }
     const probe = new ResourceProbe(server.pid, dbPids);
@@ -76,7 +93,9 @@ export async function measureScenario(
       timeoutMs: runner.side === 'http' ? APP_REQUEST_TIMEOUT_MS : QUERY_TIMEOUT_MS,
       settleSeconds,
     };
-    log(`  ${runner.side}: ${row.rps.toFixed(1)} req/s, p50 ${row.p50.toFixed(2)} ms, p95 ${row.p95.toFixed(2)} ms, non-2xx ${row.non2xx}, errors ${row.errors}${row.non2xx ? ` ${JSON.stringify(row.statusCodes)}` : ''}`);
+    log(
+      `  ${runner.side}: ${row.rps.toFixed(1)} req/s, p50 ${row.p50.toFixed(2)} ms, p95 ${row.p95.toFixed(2)} ms, non-2xx ${row.non2xx}, errors ${row.errors}${row.non2xx ? ` ${JSON.stringify(row.statusCodes)}` : ''}`,
+    );
     rows.push(row);
   }
   return rows;
@@ -95,7 +114,9 @@ async function settle(server: RunningServer): Promise<number> {
   while (Date.now() - started < SETTLE_TIMEOUT_MS) {
     const asked = Date.now();
     try {
-      const res = await fetch(`${server.baseUrl}/health/ready`, { signal: AbortSignal.timeout(30_000) });
+      const res = await fetch(`${server.baseUrl}/health/ready`, {
+        signal: AbortSignal.timeout(30_000),
+      });
       if (res.status === 200 && Date.now() - asked < 1000) break;
     } catch {
       // still busy
@@ -109,9 +130,15 @@ async function settle(server: RunningServer): Promise<number> {
 function loadPlan(probeMs: number, settings: MeasureSettings): LoadSettings {
   const wanted = (concurrency: number) => (2 * probeMs * concurrency) / 1000;
   if (wanted(settings.concurrency) <= settings.maxSeconds) {
-    return { concurrency: settings.concurrency, seconds: Math.max(settings.seconds, wanted(settings.concurrency)) };
+    return {
+      concurrency: settings.concurrency,
+      seconds: Math.max(settings.seconds, wanted(settings.concurrency)),
+    };
   }
-  return { concurrency: 1, seconds: Math.min(settings.maxSeconds, Math.max(settings.seconds, wanted(1))) };
+  return {
+    concurrency: 1,
+    seconds: Math.min(settings.maxSeconds, Math.max(settings.seconds, wanted(1))),
+  };
 }
 
 function sideRunners(scenario: Scenario, server: RunningServer, db: Db): SideRunner[] {
@@ -123,13 +150,13 @@ function sideRunners(scenario: Scenario, server: RunningServer, db: Db): SideRun
       return runHttp(server.baseUrl, server.token, settings, () => scenario.http(i++));
     },
   };
-  const driver = (Object.entries(scenario.driver) as Array<[Side, (db: Db, i: number) => Promise<unknown>]>).map(
-    ([side, operation]): SideRunner => ({
-      side,
-      once: async (i) => void (await operation(db, i)),
-      load: (settings) => runDriver(settings, (i) => operation(db, i)),
-    }),
-  );
+  const driver = (
+    Object.entries(scenario.driver) as Array<[Side, (db: Db, i: number) => Promise<unknown>]>
+  ).map(([side, operation]): SideRunner => ({
+    side,
+    once: async (i) => void (await operation(db, i)),
+    load: (settings) => runDriver(settings, (i) => operation(db, i)),
+  }));
   return [http, ...driver];
 }
 
@@ -140,7 +167,8 @@ async function sendOnce(server: RunningServer, request: HttpRequest): Promise<vo
     body: request.body,
   });
   const text = await res.text();
-  if (res.status >= 300) log(`  probe: ${request.method} ${request.path} answered ${res.status} ${text.slice(0, 200)}`);
+  if (res.status >= 300)
+    log(`  probe: ${request.method} ${request.path} answered ${res.status} ${text.slice(0, 200)}`);
 }
 
 async function timed(work: () => Promise<void>): Promise<number> {

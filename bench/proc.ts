@@ -21,14 +21,18 @@ function allPids(): number[] {
 export function childPids(parent: number): number[] {
   return allPids().filter((pid) => {
     const stat = read(`/proc/${pid}/stat`);
-    return stat !== undefined && Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent;
+    return (
+      stat !== undefined && Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent
+    );
   });
 }
 
 /** Processes whose command line (process title) matches. */
 export function pidsMatching(pattern: string): number[] {
   const regex = new RegExp(pattern);
-  return allPids().filter((pid) => regex.test((read(`/proc/${pid}/cmdline`) ?? '').replace(/\0/g, ' ')));
+  return allPids().filter((pid) =>
+    regex.test((read(`/proc/${pid}/cmdline`) ?? '').replace(/\0/g, ' ')),
+  );
 }
 
 /** user + system CPU milliseconds, or undefined when the process is gone. */

@@ -30,7 +30,11 @@ export interface ProfileSummary {
 }
 
 /** Self time by function and by package; only samples within `window` (the load), idle left out. */
-export function summarizeProfile(file: string, window?: ProfileWindow, topCount = 25): ProfileSummary {
+export function summarizeProfile(
+  file: string,
+  window?: ProfileWindow,
+  topCount = 25,
+): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const byFunction = new Map<string, number>();
@@ -41,7 +45,8 @@ export function summarizeProfile(file: string, window?: ProfileWindow, topCount 
     const ms = (profile.timeDeltas[index] ?? 0) / 1000;
     at += profile.timeDeltas[index] ?? 0;
     const frame = nodes.get(id)!.callFrame;
-    if (frame.functionName === '(idle)' || (window && (at < window.fromUs || at > window.toUs))) return;
+    if (frame.functionName === '(idle)' || (window && (at < window.fromUs || at > window.toUs)))
+      return;
     totalMs += ms;
     const name = `${frame.functionName || '(anonymous)'} ${location(frame)}`.trim();
     byFunction.set(name, (byFunction.get(name) ?? 0) + ms);
@@ -54,14 +59,20 @@ export function summarizeProfile(file: string, window?: ProfileWindow, topCount 
     top: ranked(byFunction)
       .slice(0, topCount)
       .map(([name, ms]) => ({ function: name, selfMs: Math.round(ms), percent: percent(ms) })),
-    byPackage: ranked(byPackage).map(([name, ms]) => ({ package: name, selfMs: Math.round(ms), percent: percent(ms) })),
+    byPackage: ranked(byPackage).map(([name, ms]) => ({
+      package: name,
+      selfMs: Math.round(ms),
+      percent: percent(ms),
+    })),
   };
 }
 
 function location(frame: ProfileNode['callFrame']): string {
   if (!frame.url) return '';
   const path = frame.url.replace(/^file:\/\//, '');
-  const short = path.includes('node_modules/') ? path.slice(path.lastIndexOf('node_modules/') + 13) : path.replace(/^.*\/(dist|src)\//, '$1/');
+  const short = path.includes('node_modules/')
+    ? path.slice(path.lastIndexOf('node_modules/') + 13)
+    : path.replace(/^.*\/(dist|src)\//, '$1/');
   return `${short}:${frame.lineNumber + 1}`;
 }
 
@@ -70,7 +81,9 @@ function packageOf(frame: ProfileNode['callFrame']): string {
   const url = frame.url;
   if (!url) return frame.functionName.startsWith('(') ? frame.functionName : '(native)';
   if (url.startsWith('node:')) return 'node: internals';
-  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url.slice(url.lastIndexOf('node_modules/')));
+  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(
+    url.slice(url.lastIndexOf('node_modules/')),
+  );
   if (match) return match[1];
   if (/\/dist\//.test(url)) return 'app (dist)';
   return url;

@@ -15,7 +15,9 @@ export class ProgressBar {
       const width = 30;
       const filled = Math.round(fraction * width);
       const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
-      process.stderr.write(`\r${this.label} [${bar}] ${Math.floor(fraction * 100)}% ${done}/${this.total} ${seconds}s`);
+      process.stderr.write(
+        `\r${this.label} [${bar}] ${Math.floor(fraction * 100)}% ${done}/${this.total} ${seconds}s`,
+      );
       if (done >= this.total) process.stderr.write('\n');
       return;
     }

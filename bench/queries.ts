@@ -27,7 +27,10 @@ export const PER_PAGE = 10;
 export const QUERY_TIMEOUT_MS = Number(process.env.BENCH_QUERY_TIMEOUT_MS ?? 30_000);
 
 export const byPhone = (phone: string): Filter<Document> => ({ phone_number: phone });
-export const appSearch = (search: string): Filter<Document> => ({ ...LISTED, ...(buildSearchFilter(search) as Filter<Document>) });
+export const appSearch = (search: string): Filter<Document> => ({
+  ...LISTED,
+  ...(buildSearchFilter(search) as Filter<Document>),
+});
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -41,20 +44,30 @@ export function naiveSearch(search: string): Filter<Document> {
     const regex = { $regex: escapeRegex(word), $options: 'i' };
     return { $or: [{ first_name: regex }, { last_name: regex }, { phone_number: regex }] };
   };
-  return words.length === 1 ? { ...LISTED, ...wordFilter(words[0]) } : { ...LISTED, $and: words.map(wordFilter) };
+  return words.length === 1
+    ? { ...LISTED, ...wordFilter(words[0]) }
+    : { ...LISTED, $and: words.map(wordFilter) };
 }
 
 /** One page as GET /customer answers it: the page of documents and the total, in parallel. */
 export async function page(customers: Collection, filter: Filter<Document>): Promise<number> {
   const [items, total] = await Promise.all([
-    customers.find(filter, { projection: RESPONSE_PROJECTION, maxTimeMS: QUERY_TIMEOUT_MS }).sort(DEFAULT_SORT).skip(0).limit(PER_PAGE).toArray(),
+    customers
+      .find(filter, { projection: RESPONSE_PROJECTION, maxTimeMS: QUERY_TIMEOUT_MS })
+      .sort(DEFAULT_SORT)
+      .skip(0)
+      .limit(PER_PAGE)
+      .toArray(),
     customers.countDocuments(filter, { maxTimeMS: QUERY_TIMEOUT_MS }),
   ]);
   return items.length + total;
 }
 
 export async function findByPhone(customers: Collection, phone: string): Promise<Document | null> {
-  return customers.findOne(byPhone(phone), { projection: RESPONSE_PROJECTION, maxTimeMS: QUERY_TIMEOUT_MS });
+  return customers.findOne(byPhone(phone), {
+    projection: RESPONSE_PROJECTION,
+    maxTimeMS: QUERY_TIMEOUT_MS,
+  });
 }
 
 // --- explain ---
@@ -71,12 +84,21 @@ export interface PlanSummary {
 }
 
 /** MongoDB's winning plans for the find and the count of a query. */
-export async function explainQuery(customers: Collection, name: string, filter: Filter<Document>, single = false): Promise<PlanSummary[]> {
+export async function explainQuery(
+  customers: Collection,
+  name: string,
+  filter: Filter<Document>,
+  single = false,
+): Promise<PlanSummary[]> {
   const cursor = customers.find(filter, { projection: RESPONSE_PROJECTION });
-  const find = await (single ? cursor.limit(1) : cursor.sort(DEFAULT_SORT).limit(PER_PAGE)).explain('executionStats');
+  const find = await (single ? cursor.limit(1) : cursor.sort(DEFAULT_SORT).limit(PER_PAGE)).explain(
+    'executionStats',
+  );
   const summaries = [summarize(`${name}: find`, find)];
   if (!single) {
-    const count = await customers.aggregate([{ $match: filter }, { $group: { _id: 1, n: { $sum: 1 } } }]).explain('executionStats');
+    const count = await customers
+      .aggregate([{ $match: filter }, { $group: { _id: 1, n: { $sum: 1 } } }])
+      .explain('executionStats');
     summaries.push(summarize(`${name}: count`, count));
   }
   return summaries;
@@ -93,7 +115,12 @@ function summarize(query: string, explain: Document): PlanSummary {
     keysExamined: stats?.totalKeysExamined,
     docsExamined: stats?.totalDocsExamined,
     returned: stats?.nReturned,
-    usesIndex: stages.some((stage) => stage.startsWith('IXSCAN') || stage.startsWith('COUNT_SCAN') || stage.startsWith('DISTINCT_SCAN')),
+    usesIndex: stages.some(
+      (stage) =>
+        stage.startsWith('IXSCAN') ||
+        stage.startsWith('COUNT_SCAN') ||
+        stage.startsWith('DISTINCT_SCAN'),
+    ),
     collectionScan: stages.some((stage) => stage.startsWith('COLLSCAN')),
   };
 }
@@ -102,7 +129,8 @@ function walkStages(node: unknown, out: string[]): void {
   if (!node || typeof node !== 'object') return;
   const plan = node as Document;
   if (plan.queryPlan) return walkStages(plan.queryPlan, out);
-  if (typeof plan.stage === 'string') out.push(plan.indexName ? `${plan.stage}(${plan.indexName})` : plan.stage);
+  if (typeof plan.stage === 'string')
+    out.push(plan.indexName ? `${plan.stage}(${plan.indexName})` : plan.stage);
   if (plan.inputStage) walkStages(plan.inputStage, out);
   for (const input of (plan.inputStages as unknown[]) ?? []) walkStages(input, out);
 }
@@ -110,9 +138,16 @@ function walkStages(node: unknown, out: string[]): void {
 /** "Gather > Parallel Seq Scan (filter: …)": the node types down the first branch, the filter where it is. */
 function postgresPlan(node: Document): string {
   const steps: string[] = [];
-  for (let current: Document | undefined = node; current; current = (current.Plans as Document[] | undefined)?.[0]) {
-    const filter = (current.Filter ?? current['Index Cond'] ?? current['Recheck Cond']) as string | undefined;
-    steps.push(`${current['Node Type']}${current['Index Name'] ? ` on ${current['Index Name']}` : ''}${filter ? ` (${filter.replace(/\bcustomers_[0-9a-f]+\./g, '')})` : ''}`);
+  for (
+    let current: Document | undefined = node;
+    current;
+    current = (current.Plans as Document[] | undefined)?.[0]
+  ) {
+    const filter = (current.Filter ?? current['Index Cond'] ?? current['Recheck Cond']) as
+      string | undefined;
+    steps.push(
+      `${current['Node Type']}${current['Index Name'] ? ` on ${current['Index Name']}` : ''}${filter ? ` (${filter.replace(/\bcustomers_[0-9a-f]+\./g, '')})` : ''}`,
+    );
   }
   return steps.join(' > ');
 }
@@ -128,8 +163,15 @@ function findKey(node: unknown, key: string): unknown {
 }
 
 /** FerretDB's own explain: what it pushes down to its backend, and the backend's plan. */
-export async function ferretPushdown(customers: Collection, filter: Filter<Document>): Promise<{ filterPushdown: boolean; backendPlan: string }> {
-  const explain = await customers.find(filter, { maxTimeMS: QUERY_TIMEOUT_MS }).sort(DEFAULT_SORT).limit(PER_PAGE).explain();
+export async function ferretPushdown(
+  customers: Collection,
+  filter: Filter<Document>,
+): Promise<{ filterPushdown: boolean; backendPlan: string }> {
+  const explain = await customers
+    .find(filter, { maxTimeMS: QUERY_TIMEOUT_MS })
+    .sort(DEFAULT_SORT)
+    .limit(PER_PAGE)
+    .explain();
   const plan = findKey(explain.queryPlanner, 'Plan');
   // PostgreSQL: an EXPLAIN (FORMAT JSON) node; SQLite: EXPLAIN QUERY PLAN lines ("SCAN customers_…").
   const backendPlan = Array.isArray(plan)

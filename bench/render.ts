@@ -4,7 +4,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { QUERY_TIMEOUT_MS } from './queries';
-import { growthTable, planTable, ratioTable, RunResult, runTable, targetChecks, targetTable } from './report';
+import {
+  growthTable,
+  planTable,
+  ratioTable,
+  RunResult,
+  runTable,
+  targetChecks,
+  targetTable,
+} from './report';
 
 const runs: RunResult[] = process.argv.slice(2).flatMap((file) => {
   const report = JSON.parse(readFileSync(file, 'utf8')) as { command?: string; runs: RunResult[] };
@@ -13,13 +21,18 @@ const runs: RunResult[] = process.argv.slice(2).flatMap((file) => {
     ...run,
     experiments: run.experiments ?? [],
     // Runs saved before rows carried their time limit: the app's 10 s, the bench's query timeout.
-    rows: run.rows.map((row) => ({ ...row, timeoutMs: row.timeoutMs ?? (row.side === 'http' ? 10_000 : QUERY_TIMEOUT_MS) })),
+    rows: run.rows.map((row) => ({
+      ...row,
+      timeoutMs: row.timeoutMs ?? (row.side === 'http' ? 10_000 : QUERY_TIMEOUT_MS),
+    })),
   }));
 });
 
-for (const run of runs) console.log(`\n${runTable(run)}\n${ratioTable(run)}\n\n${planTable(run)}\n`);
+for (const run of runs)
+  console.log(`\n${runTable(run)}\n${ratioTable(run)}\n\n${planTable(run)}\n`);
 for (const backend of new Set(runs.map((run) => run.backend))) {
   const ofBackend = runs.filter((run) => run.backend === backend && run.experiments.length === 0);
-  if (new Set(ofBackend.map((run) => run.n)).size > 1) console.log(`\n### p50 growth with N, ${backend}\n\n${growthTable(ofBackend)}\n`);
+  if (new Set(ofBackend.map((run) => run.n)).size > 1)
+    console.log(`\n### p50 growth with N, ${backend}\n\n${growthTable(ofBackend)}\n`);
 }
 console.log(`\n### Targets\n\n${targetTable(targetChecks(runs))}\n`);

@@ -13,7 +13,14 @@
  * BENCH_EXPERIMENTS=pool,jwt-key,user-cache,pg-gin: changes preloaded into the server (.js) or
  * applied to PostgreSQL after seeding (.sql), to measure them without editing the app (bench/experiments/).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -22,8 +29,26 @@ import { Backend, BenchDatabase, startDatabase } from './database';
 import { measureScenario, MeasureSettings } from './measure';
 import { ResourceProbe } from './proc';
 import { ProfileWindow, summarizeProfile } from './profile';
-import { appSearch, byPhone, explainQuery, ferretPushdown, LISTED, naiveSearch, PlanSummary } from './queries';
-import { growthTable, planTable, ratioTable, Row, RunResult, runTable, TargetCheck, targetChecks, targetTable } from './report';
+import {
+  appSearch,
+  byPhone,
+  explainQuery,
+  ferretPushdown,
+  LISTED,
+  naiveSearch,
+  PlanSummary,
+} from './queries';
+import {
+  growthTable,
+  planTable,
+  ratioTable,
+  Row,
+  RunResult,
+  runTable,
+  TargetCheck,
+  targetChecks,
+  targetTable,
+} from './report';
 import { scenarios } from './scenarios';
 import { DEFAULT_SEED, seedCustomers, SeedSample } from './seed';
 import { buildApp, PROJECT_ROOT, RunningServer, startServer } from './server';
@@ -52,12 +77,18 @@ function readConfig(env = process.env): BenchConfig {
     return value;
   };
   const ns = (env.BENCH_N ?? '10000').split(',').map((n) => Number(n.trim()));
-  if (ns.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('BENCH_N must be a positive integer or a comma list of them');
+  if (ns.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error('BENCH_N must be a positive integer or a comma list of them');
   const backend = env.BENCH_BACKEND ?? env.EMBEDDED_DB_BACKEND ?? 'sqlite';
-  if (!['sqlite', 'postgresql', 'both'].includes(backend)) throw new Error('BENCH_BACKEND must be sqlite, postgresql or both');
+  if (!['sqlite', 'postgresql', 'both'].includes(backend))
+    throw new Error('BENCH_BACKEND must be sqlite, postgresql or both');
   return {
     ns: ns.sort((a, b) => a - b),
-    backends: env.MONGODB_URI ? ['external'] : backend === 'both' ? ['sqlite', 'postgresql'] : [backend as Backend],
+    backends: env.MONGODB_URI
+      ? ['external']
+      : backend === 'both'
+        ? ['sqlite', 'postgresql']
+        : [backend as Backend],
     externalUri: env.MONGODB_URI,
     load: {
       concurrency: number('BENCH_CONCURRENCY', 8),
@@ -70,7 +101,10 @@ function readConfig(env = process.env): BenchConfig {
     skipBuild: env.BENCH_SKIP_BUILD === '1',
     logLevel: env.BENCH_LOG_LEVEL ?? 'info',
     seed: number('BENCH_SEED', DEFAULT_SEED),
-    experiments: (env.BENCH_EXPERIMENTS ?? '').split(',').map((name) => name.trim()).filter(Boolean),
+    experiments: (env.BENCH_EXPERIMENTS ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
   };
 }
 
@@ -79,7 +113,8 @@ const log = (message: string) => process.stderr.write(`${message}\n`);
 async function main(): Promise<void> {
   const config = readConfig();
   for (const name of config.experiments) {
-    if (!existsSync(experimentFile(name, 'js')) && !existsSync(experimentFile(name, 'sql'))) throw new Error(`no experiment bench/experiments/${name}.{js,sql}`);
+    if (!existsSync(experimentFile(name, 'js')) && !existsSync(experimentFile(name, 'sql')))
+      throw new Error(`no experiment bench/experiments/${name}.{js,sql}`);
   }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const workDir = mkdtempSync(join(tmpdir(), 'pawnshop-bench-'));
@@ -97,7 +132,13 @@ async function main(): Promise<void> {
       startedAt,
       finishedAt: new Date().toISOString(),
       command: commandLine(config),
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadavgBefore: loadBefore, loadavgAfter: loadavg() },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model,
+        node: process.version,
+        loadavgBefore: loadBefore,
+        loadavgAfter: loadavg(),
+      },
       git: gitDescription(),
       config: { ...config, externalUri: config.externalUri ? '(set)' : undefined },
       runs,
@@ -111,7 +152,10 @@ async function main(): Promise<void> {
     const database = await startDatabase(backend, config.externalUri);
     try {
       for (const n of config.ns) {
-        const run = await benchOne(config, database, n, { workDir, profileDir: join(resultsDir, 'profiles', `${stamp}-${backend}-${n}`) });
+        const run = await benchOne(config, database, n, {
+          workDir,
+          profileDir: join(resultsDir, 'profiles', `${stamp}-${backend}-${n}`),
+        });
         runs.push(run);
         save();
         console.log(`\n${runTable(run)}\n${ratioTable(run)}\n\n${planTable(run)}\n`);
@@ -124,7 +168,8 @@ async function main(): Promise<void> {
 
   for (const backend of config.backends) {
     const ofBackend = runs.filter((run) => run.backend === backend);
-    if (ofBackend.length > 1) console.log(`\n### p50 growth with N, ${backend}\n\n${growthTable(ofBackend)}\n`);
+    if (ofBackend.length > 1)
+      console.log(`\n### p50 growth with N, ${backend}\n\n${growthTable(ofBackend)}\n`);
   }
   const checks = targetChecks(runs);
   console.log(`\n### Targets\n\n${targetTable(checks)}\n`);
@@ -132,11 +177,20 @@ async function main(): Promise<void> {
   console.log(`results: ${file}\nserver logs: ${workDir}`);
 }
 
-async function benchOne(config: BenchConfig, database: BenchDatabase, n: number, dirs: { workDir: string; profileDir: string }): Promise<RunResult> {
+async function benchOne(
+  config: BenchConfig,
+  database: BenchDatabase,
+  n: number,
+  dirs: { workDir: string; profileDir: string },
+): Promise<RunResult> {
   log(`\n== ${database.backend} (${database.server}), N=${n} ==`);
   const seeded = await seedCustomers(database.uri, n, config.seed);
-  log(`seeded in ${seeded.seconds.toFixed(1)} s (${seeded.avgDocumentBytes} B/document, ${seeded.avgSearchKeys} search keys)`);
-  for (const name of config.experiments.filter((experiment) => existsSync(experimentFile(experiment, 'sql')))) {
+  log(
+    `seeded in ${seeded.seconds.toFixed(1)} s (${seeded.avgDocumentBytes} B/document, ${seeded.avgSearchKeys} search keys)`,
+  );
+  for (const name of config.experiments.filter((experiment) =>
+    existsSync(experimentFile(experiment, 'sql')),
+  )) {
     if (!database.applySql) throw new Error(`experiment ${name} needs the postgresql backend`);
     await database.applySql(readFileSync(experimentFile(name, 'sql'), 'utf8'));
   }
@@ -155,10 +209,16 @@ async function benchOne(config: BenchConfig, database: BenchDatabase, n: number,
   let stopped: Awaited<ReturnType<RunningServer['stop']>> | undefined;
   try {
     const idle = await measureIdle(server.pid, database, config.load.seconds);
-    log(`idle for ${config.load.seconds} s: app ${idle.appCpuPercent.toFixed(0)}% CPU, database ${idle.dbCpuPercent.toFixed(0)}% CPU (background work)`);
-    const all = scenarios(seeded.sample, ADMIN_USERNAME).filter((s) => !config.only || config.only.includes(s.key));
+    log(
+      `idle for ${config.load.seconds} s: app ${idle.appCpuPercent.toFixed(0)}% CPU, database ${idle.dbCpuPercent.toFixed(0)}% CPU (background work)`,
+    );
+    const all = scenarios(seeded.sample, ADMIN_USERNAME).filter(
+      (s) => !config.only || config.only.includes(s.key),
+    );
     for (const scenario of [...all.filter((s) => !s.writes), ...all.filter((s) => s.writes)]) {
-      rows.push(...(await measureScenario(scenario, server, db, () => database.pids(), config.load)));
+      rows.push(
+        ...(await measureScenario(scenario, server, db, () => database.pids(), config.load)),
+      );
       if (scenario.writes) auditDrainSeconds[scenario.title] = await waitForAuditDrain(db);
     }
     const plans = database.isFerretDb ? [] : await explainAll(db, seeded.sample);
@@ -171,7 +231,11 @@ async function benchOne(config: BenchConfig, database: BenchDatabase, n: number,
       n,
       concurrency: config.load.concurrency,
       seconds: config.load.seconds,
-      seeding: { seconds: seeded.seconds, avgDocumentBytes: seeded.avgDocumentBytes, avgSearchKeys: seeded.avgSearchKeys },
+      seeding: {
+        seconds: seeded.seconds,
+        avgDocumentBytes: seeded.avgDocumentBytes,
+        avgSearchKeys: seeded.avgSearchKeys,
+      },
       rows,
       serverPeakRssMb: stopped.peakRssMb,
       serverExitCode: stopped.exitCode,
@@ -181,7 +245,11 @@ async function benchOne(config: BenchConfig, database: BenchDatabase, n: number,
       plans,
       pushdown,
     };
-    if (config.cpuProfile) run.profile = profileOf(dirs.profileDir, { fromUs: server.readyAtUs, toUs: stopped.stoppingAtUs });
+    if (config.cpuProfile)
+      run.profile = profileOf(dirs.profileDir, {
+        fromUs: server.readyAtUs,
+        toUs: stopped.stoppingAtUs,
+      });
     return run;
   } finally {
     if (!stopped) await server.stop();
@@ -190,11 +258,19 @@ async function benchOne(config: BenchConfig, database: BenchDatabase, n: number,
 }
 
 /** CPU used with no requests at all: the app's own background work (the audit sweep) and its queries. */
-async function measureIdle(appPid: number, database: BenchDatabase, seconds: number): Promise<RunResult['idle']> {
+async function measureIdle(
+  appPid: number,
+  database: BenchDatabase,
+  seconds: number,
+): Promise<RunResult['idle']> {
   const probe = new ResourceProbe(appPid, () => database.pids());
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   const usage = probe.stop();
-  return { seconds, appCpuPercent: usage.appCpuMs / (10 * seconds), dbCpuPercent: usage.dbCpuMs / (10 * seconds) };
+  return {
+    seconds,
+    appCpuPercent: usage.appCpuMs / (10 * seconds),
+    dbCpuPercent: usage.dbCpuMs / (10 * seconds),
+  };
 }
 
 /** Waits until the audit relay has emptied every outbox the writes filled; returns the seconds it took. */
@@ -210,21 +286,36 @@ async function waitForAuditDrain(db: Db): Promise<number> {
 const queriesToExplain = (sample: SeedSample) => [
   { name: 'get by phone', filter: byPhone(sample.phones[0]), single: true },
   { name: 'list page 1', filter: LISTED, single: false },
-  { name: `search "${sample.namePrefixes[0]}"`, filter: appSearch(sample.namePrefixes[0]), single: false },
+  {
+    name: `search "${sample.namePrefixes[0]}"`,
+    filter: appSearch(sample.namePrefixes[0]),
+    single: false,
+  },
   { name: `search "${sample.lastFour[0]}"`, filter: appSearch(sample.lastFour[0]), single: false },
   { name: `search "${sample.twoWords[0]}"`, filter: appSearch(sample.twoWords[0]), single: false },
-  { name: `naive "${sample.namePrefixes[0]}"`, filter: naiveSearch(sample.namePrefixes[0]), single: false },
+  {
+    name: `naive "${sample.namePrefixes[0]}"`,
+    filter: naiveSearch(sample.namePrefixes[0]),
+    single: false,
+  },
 ];
 
 async function explainAll(db: Db, sample: SeedSample): Promise<PlanSummary[]> {
   const plans: PlanSummary[] = [];
-  for (const query of queriesToExplain(sample)) plans.push(...(await explainQuery(db.collection('customers'), query.name, query.filter, query.single)));
+  for (const query of queriesToExplain(sample))
+    plans.push(
+      ...(await explainQuery(db.collection('customers'), query.name, query.filter, query.single)),
+    );
   return plans;
 }
 
 async function pushdownAll(db: Db, sample: SeedSample): Promise<RunResult['pushdown']> {
   const results: RunResult['pushdown'] = [];
-  for (const query of queriesToExplain(sample)) results.push({ query: query.name, ...(await ferretPushdown(db.collection('customers'), query.filter)) });
+  for (const query of queriesToExplain(sample))
+    results.push({
+      query: query.name,
+      ...(await ferretPushdown(db.collection('customers'), query.filter)),
+    });
   return results;
 }
 
@@ -232,22 +323,34 @@ function profileOf(dir: string, window: ProfileWindow): RunResult['profile'] {
   const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) return undefined;
   const summary = summarizeProfile(join(dir, file), window);
-  return { file: join(dir, file), cpuMs: summary.totalMs, top: summary.top, byPackage: summary.byPackage };
+  return {
+    file: join(dir, file),
+    cpuMs: summary.totalMs,
+    top: summary.top,
+    byPackage: summary.byPackage,
+  };
 }
 
 function profileText(run: RunResult): string {
   const profile = run.profile!;
-  const packages = profile.byPackage.slice(0, 12).map((p) => `  ${p.percent.toFixed(1).padStart(5)}%  ${p.package}`);
-  const top = profile.top.slice(0, 20).map((f) => `  ${f.percent.toFixed(1).padStart(5)}%  ${f.function}`);
+  const packages = profile.byPackage
+    .slice(0, 12)
+    .map((p) => `  ${p.percent.toFixed(1).padStart(5)}%  ${p.package}`);
+  const top = profile.top
+    .slice(0, 20)
+    .map((f) => `  ${f.percent.toFixed(1).padStart(5)}%  ${f.function}`);
   return `server CPU profile (${profile.file}), ${profile.cpuMs} ms of CPU sampled during the load\nself time by package:\n${packages.join('\n')}\ntop functions by self time:\n${top.join('\n')}\n`;
 }
 
-const experimentFile = (name: string, extension: 'js' | 'sql') => join(__dirname, 'experiments', `${name}.${extension}`);
+const experimentFile = (name: string, extension: 'js' | 'sql') =>
+  join(__dirname, 'experiments', `${name}.${extension}`);
 
 function commandLine(config: BenchConfig): string {
   const env = [
     `BENCH_N=${config.ns.join(',')}`,
-    config.externalUri ? 'MONGODB_URI=…' : `BENCH_BACKEND=${config.backends.length > 1 ? 'both' : config.backends[0]}`,
+    config.externalUri
+      ? 'MONGODB_URI=…'
+      : `BENCH_BACKEND=${config.backends.length > 1 ? 'both' : config.backends[0]}`,
     `BENCH_DURATION=${config.load.seconds}`,
     ...['BENCH_MAX_DURATION', 'BENCH_QUERY_TIMEOUT_MS', 'BENCH_APP_POOL', 'BENCH_USER_CACHE_MS']
       .filter((name) => process.env[name])
@@ -262,8 +365,13 @@ function commandLine(config: BenchConfig): string {
 
 function gitDescription(): string {
   try {
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: PROJECT_ROOT }).toString().trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', 'src'], { cwd: PROJECT_ROOT }).toString().trim() !== '';
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: PROJECT_ROOT })
+      .toString()
+      .trim();
+    const dirty =
+      execFileSync('git', ['status', '--porcelain', 'src'], { cwd: PROJECT_ROOT })
+        .toString()
+        .trim() !== '';
     return dirty ? `${commit} + uncommitted changes in src/` : commit;
   } catch {
     return 'unknown';

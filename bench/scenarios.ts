@@ -53,7 +53,9 @@ export function scenarios(sample: SeedSample, adminUsername: string): Scenario[]
         floor: (db, i) => findByPhone(customers(db), nth(sample.phones, i)),
         // What the app does per request besides the lookup: JwtStrategy re-reads the user.
         'floor+auth': async (db, i) => {
-          await db.collection('users').findOne({ username: adminUsername }, { maxTimeMS: QUERY_TIMEOUT_MS });
+          await db
+            .collection('users')
+            .findOne({ username: adminUsername }, { maxTimeMS: QUERY_TIMEOUT_MS });
           return findByPhone(customers(db), nth(sample.phones, i));
         },
       },
@@ -88,7 +90,11 @@ export function scenarios(sample: SeedSample, adminUsername: string): Scenario[]
       key: 'transaction',
       title: 'transaction (purchase)',
       writes: true,
-      http: (i) => ({ method: 'POST', path: `${API}/${nth(sample.activePhones, i)}/transactions`, body: '{"type":"purchase"}' }),
+      http: (i) => ({
+        method: 'POST',
+        path: `${API}/${nth(sample.activePhones, i)}/transactions`,
+        body: '{"type":"purchase"}',
+      }),
       driver: {},
     },
   ];

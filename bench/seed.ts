@@ -58,8 +58,14 @@ export interface SeedResult {
   sample: SeedSample;
 }
 
-export async function seedCustomers(uri: string, count: number, seed = DEFAULT_SEED): Promise<SeedResult> {
-  const connection = await mongoose.createConnection(uri, { autoIndex: false, serverSelectionTimeoutMS: 10_000 }).asPromise();
+export async function seedCustomers(
+  uri: string,
+  count: number,
+  seed = DEFAULT_SEED,
+): Promise<SeedResult> {
+  const connection = await mongoose
+    .createConnection(uri, { autoIndex: false, serverSelectionTimeoutMS: 10_000 })
+    .asPromise();
   try {
     const model = connection.model<Customer>(Customer.name, CustomerSchema);
     return await seedWith(connection, model, count, seed);
@@ -68,7 +74,12 @@ export async function seedCustomers(uri: string, count: number, seed = DEFAULT_S
   }
 }
 
-async function seedWith(connection: Connection, model: Model<Customer>, count: number, seed: number): Promise<SeedResult> {
+async function seedWith(
+  connection: Connection,
+  model: Model<Customer>,
+  count: number,
+  seed: number,
+): Promise<SeedResult> {
   const started = Date.now();
   await connection.dropDatabase();
   await model.createIndexes();
@@ -121,7 +132,12 @@ function newCustomer(
     phone = `${prng.int(200, 899)}${prng.int(200, 999)}${String(prng.int(0, 9999)).padStart(4, '0')}`;
   } while (usedPhones.has(phone));
   usedPhones.add(phone);
-  return { phone, first: firstNames.pick(prng), last: lastNames.pick(prng), status: pickStatus(prng) };
+  return {
+    phone,
+    first: firstNames.pick(prng),
+    last: lastNames.pick(prng),
+    status: pickStatus(prng),
+  };
 }
 
 function pickStatus(prng: Prng): CustomerStatus {
@@ -134,10 +150,15 @@ function pickStatus(prng: Prng): CustomerStatus {
 
 /** The stored document, field for field what CustomersRepository.insert and later writes produce. */
 function documentFor(customer: SeededCustomer, prng: Prng, now: number): Record<string, unknown> {
-  const profile = { phone_number: customer.phone, first_name: customer.first, last_name: customer.last };
+  const profile = {
+    phone_number: customer.phone,
+    first_name: customer.first,
+    last_name: customer.last,
+  };
   const createdAt = new Date(now - prng.int(1, 3 * 365) * DAY_MS - prng.int(0, DAY_MS));
   const updatedAt = new Date(Math.min(now, createdAt.getTime() + prng.int(0, 200) * DAY_MS));
-  const canHoldLoans = customer.status === 'active' || customer.status === 'suspended' || customer.status === 'banned';
+  const canHoldLoans =
+    customer.status === 'active' || customer.status === 'suspended' || customer.status === 'banned';
   const activeLoans = canHoldLoans && prng.chance(0.3) ? prng.int(1, 3) : 0;
   const totalTransactions = activeLoans + prng.int(0, 40);
   const document: Record<string, unknown> = {
@@ -167,7 +188,8 @@ function emailFor(customer: SeededCustomer, prng: Prng): string {
 }
 
 function sampleOf(customers: SeededCustomer[], prng: Prng): SeedSample {
-  const draw = (pool: SeededCustomer[]) => Array.from({ length: SAMPLE_SIZE }, () => prng.pick(pool));
+  const draw = (pool: SeededCustomer[]) =>
+    Array.from({ length: SAMPLE_SIZE }, () => prng.pick(pool));
   const listed = customers.filter((c) => c.status !== 'archived');
   const active = customers.filter((c) => c.status === 'active');
   const lower = (text: string) => text.toLowerCase();

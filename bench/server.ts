@@ -30,16 +30,26 @@ export interface RunningServer {
   /** Monotonic µs when the server was ready and logged in (the start of the load). */
   readyAtUs: number;
   /** SIGTERM, wait for the graceful exit; returns the peak RSS (VmHWM) read just before. */
-  stop(): Promise<{ peakRssMb: number; exitCode: number | null; errorLogLines: number; stoppingAtUs: number }>;
+  stop(): Promise<{
+    peakRssMb: number;
+    exitCode: number | null;
+    errorLogLines: number;
+    stoppingAtUs: number;
+  }>;
 }
 
 export function buildApp(): void {
   process.stderr.write('building the app (npx nest build)...\n');
   try {
-    execFileSync('npx', ['nest', 'build'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync('npx', ['nest', 'build'], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (error) {
     const e = error as { stdout?: Buffer; stderr?: Buffer };
-    throw new Error(`nest build failed:\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}`);
+    throw new Error(
+      `nest build failed:\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}`,
+    );
   }
 }
 
@@ -49,7 +59,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = openSync(options.logFile, 'a');
   const nodeArgs = [
     ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
-    ...options.experiments.flatMap((name) => ['--require', join(__dirname, 'experiments', `${name}.js`)]),
+    ...options.experiments.flatMap((name) => [
+      '--require',
+      join(__dirname, 'experiments', `${name}.js`),
+    ]),
   ];
   const child = spawn(process.execPath, [...nodeArgs, join(PROJECT_ROOT, 'dist', 'main.js')], {
     cwd: PROJECT_ROOT,
@@ -72,7 +85,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const killOnExit = () => void child.kill('SIGKILL');
   process.once('exit', killOnExit);
   child.once('exit', () => process.removeListener('exit', killOnExit));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const baseUrl = `http://127.0.0.1:${port}`;
 
   try {
@@ -90,19 +105,27 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
         const exitCode = await exited;
         clearTimeout(timer);
-        return { peakRssMb, exitCode, errorLogLines: countErrorLines(options.logFile), stoppingAtUs };
+        return {
+          peakRssMb,
+          exitCode,
+          errorLogLines: countErrorLines(options.logFile),
+          stoppingAtUs,
+        };
       },
     };
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\n--- server log (${options.logFile}) ---\n${tail(options.logFile)}`);
+    throw new Error(
+      `${(error as Error).message}\n--- server log (${options.logFile}) ---\n${tail(options.logFile)}`,
+    );
   }
 }
 
 async function waitForReady(baseUrl: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode} during start-up`);
+    if (child.exitCode !== null)
+      throw new Error(`the server exited with ${child.exitCode} during start-up`);
     try {
       const res = await fetch(`${baseUrl}/health/ready`);
       if (res.status === 200) return;
@@ -115,7 +138,11 @@ async function waitForReady(baseUrl: string, child: ChildProcess): Promise<void>
 }
 
 /** Retried: on a slow database the first requests can queue behind the app's start-up work. */
-async function login(baseUrl: string, admin: { username: string; password: string }, attempts = 5): Promise<string> {
+async function login(
+  baseUrl: string,
+  admin: { username: string; password: string },
+  attempts = 5,
+): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     const started = Date.now();
     try {
@@ -136,7 +163,9 @@ async function login(baseUrl: string, admin: { username: string; password: strin
 
 /** The experiments' own settings pass through to the server. */
 function experimentSettings(): Record<string, string> {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => /^BENCH_(APP_POOL|USER_CACHE_MS)$/.test(name))) as Record<string, string>;
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => /^BENCH_(APP_POOL|USER_CACHE_MS)$/.test(name)),
+  ) as Record<string, string>;
 }
 
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);

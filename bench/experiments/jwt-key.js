@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- preloaded with `node --require`: CommonJS on purpose */
 // Experiment "jwt-key": hands jsonwebtoken.verify a KeyObject made once instead of the secret string.
 // With a string, jsonwebtoken 9 first tries createPublicKey() (an OpenSSL parse that throws) and only
 // then createSecretKey(), on every request. The fix in the app: secretOrKey: createSecretKey(secret).

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- preloaded with `node --require`: CommonJS on purpose */
 // Experiment "pool" (BENCH_EXPERIMENTS=pool, size from BENCH_APP_POOL, default 20): overrides the
 // MongoDB pool size the app chooses (1 on FerretDB) to measure what serialising every command costs.
 const mongoose = require('mongoose');

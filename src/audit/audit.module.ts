@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { CustomersModule } from '../customers/customers.module';
+import { READ_CONNECTION } from '../database/database.constants';
 import { AuditRelay } from './audit-relay.service';
 import { AuditController, CustomerHistoryController } from './audit.controller';
 import { AuditEvent, AuditEventSchema } from './audit-event.schema';
@@ -13,6 +14,7 @@ import { AuditService } from './audit.service';
   imports: [
     CustomersModule,
     MongooseModule.forFeature([{ name: AuditEvent.name, schema: AuditEventSchema }]),
+    MongooseModule.forFeature([{ name: AuditEvent.name, schema: AuditEventSchema }], READ_CONNECTION),
   ],
   controllers: [AuditController, CustomerHistoryController],
   providers: [AuditRepository, AuditRelay, AuditService, AuditListener],

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, trusted, Types } from 'mongoose';
+import { READ_CONNECTION } from '../database/database.constants';
 import { isDuplicateKey } from '../customers/customers.repository';
 import { AuditAction, AuditEntry } from './audit-entry';
 import { AuditEvent } from './audit-event.schema';
@@ -20,7 +21,10 @@ export type AuditEventRecord = Omit<AuditEvent, '_id' | 'customer_id'>;
 /** The audit store. Inserting an entry twice stores it once. */
 @Injectable()
 export class AuditRepository {
-  constructor(@InjectModel(AuditEvent.name) private readonly events: Model<AuditEvent>) {}
+  constructor(
+    @InjectModel(AuditEvent.name) private readonly events: Model<AuditEvent>,
+    @InjectModel(AuditEvent.name, READ_CONNECTION) private readonly reads: Model<AuditEvent>,
+  ) {}
 
   async insertAll(customerId: string, entries: AuditEntry[]): Promise<void> {
     for (const { id, ...entry } of entries) {
@@ -44,14 +48,14 @@ export class AuditRepository {
   ): Promise<{ items: AuditEventRecord[]; total: number }> {
     const filter = toFilter(criteria);
     const [docs, total] = await Promise.all([
-      this.events
+      this.reads
         .find(filter)
         .sort({ at: -1, _id: -1 })
         .skip(skip)
         .limit(limit)
         .lean<AuditEvent[]>()
         .exec(),
-      this.events.countDocuments(filter).exec(),
+      this.reads.countDocuments(filter).exec(),
     ]);
     return { items: docs, total };
   }

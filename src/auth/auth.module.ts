@@ -4,6 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { MongooseModule } from '@nestjs/mongoose';
 import { PassportModule } from '@nestjs/passport';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { READ_CONNECTION } from '../database/database.constants';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
@@ -36,6 +37,7 @@ import { UsersService } from './users/users.service';
       { name: User.name, schema: UserSchema },
       { name: LoginAttempt.name, schema: LoginAttemptSchema },
     ]),
+    MongooseModule.forFeature([{ name: User.name, schema: UserSchema }], READ_CONNECTION),
   ],
   controllers: [AuthController, UsersController],
   providers: [

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { READ_CONNECTION } from '../database/database.constants';
 import { Customer, CustomerSchema } from './customer.schema';
 import { CustomersController } from './customers.controller';
 import { CustomersRepository } from './customers.repository';
@@ -13,6 +14,7 @@ import { IdempotencyRepository } from './idempotency.repository';
       { name: Customer.name, schema: CustomerSchema },
       { name: IdempotencyRecord.name, schema: IdempotencyRecordSchema },
     ]),
+    MongooseModule.forFeature([{ name: Customer.name, schema: CustomerSchema }], READ_CONNECTION),
   ],
   controllers: [CustomersController],
   providers: [CustomersService, CustomersRepository, IdempotencyRepository],

@@ -8,6 +8,7 @@ import {
   HIDDEN_BY_DEFAULT,
   TransactionEffect,
 } from './customer-rules';
+import { READ_CONNECTION } from '../database/database.constants';
 import { Customer } from './customer.schema';
 import { KeyedMutex } from './keyed-mutex';
 import { buildSearchFilter, searchKeysFor, sortKey } from './search-keys';
@@ -96,10 +97,14 @@ export const IDEMPOTENCY_KEYS_KEPT = 100;
 export class CustomersRepository {
   private readonly writes = new KeyedMutex();
 
-  constructor(@InjectModel(Customer.name) private readonly customers: Model<Customer>) {}
+  constructor(
+    @InjectModel(Customer.name) private readonly customers: Model<Customer>,
+    // Reads that decide nothing (pages, lookups, stats) use their own pool: see DatabaseModule.
+    @InjectModel(Customer.name, READ_CONNECTION) private readonly reads: Model<Customer>,
+  ) {}
 
   async findByPhone(phone: string): Promise<CustomerRecord | undefined> {
-    const doc = await this.customers
+    const doc = await this.reads
       .findOne({ phone_number: phone }, INTERNAL_FIELDS)
       .lean<Customer>()
       .exec();
@@ -148,14 +153,14 @@ export class CustomersRepository {
     const sort: Record<string, SortOrder> = {};
     for (const key of [...SORT_KEYS[criteria.sortBy], '_id']) sort[key] = direction;
     const [docs, total] = await Promise.all([
-      this.customers
+      this.reads
         .find(filter, INTERNAL_FIELDS)
         .sort(sort)
         .skip(criteria.skip)
         .limit(criteria.limit)
         .lean<Customer[]>()
         .exec(),
-      this.customers.countDocuments(filter).exec(),
+      this.reads.countDocuments(filter).exec(),
     ]);
     return { items: docs.map(toRecord), total };
   }
@@ -257,8 +262,8 @@ export class CustomersRepository {
         this.sumByStatus(1),
         this.sumByStatus('$active_loans'),
         this.sumByStatus('$total_transactions'),
-        this.customers.countDocuments({ active_loans: trusted({ $gt: 0 }) }).exec(),
-        this.customers.countDocuments({ created_at: trusted({ $gte: createdSince }) }).exec(),
+        this.reads.countDocuments({ active_loans: trusted({ $gt: 0 }) }).exec(),
+        this.reads.countDocuments({ created_at: trusted({ $gte: createdSince }) }).exec(),
       ]);
     const byStatus = Object.fromEntries(
       CUSTOMER_STATUSES.map((status) => [
@@ -275,7 +280,7 @@ export class CustomersRepository {
 
   /** One accumulator per $group: FerretDB 1.24 answers 0 for every accumulator after the first. */
   private async sumByStatus(value: 1 | string): Promise<Map<string, number>> {
-    const groups = await this.customers
+    const groups = await this.reads
       .aggregate<{ _id: string; total: number }>([
         { $group: { _id: '$status', total: { $sum: value } } },
       ])

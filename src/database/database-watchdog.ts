@@ -1,36 +1,52 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import mongoose, { Connection } from 'mongoose';
+import { READ_CONNECTION } from './database.constants';
 
 export const DATABASE_URI = Symbol('DATABASE_URI');
 
 const CHECK_EVERY_MS = 1000;
 const STUCK_AFTER_MS = 3000;
 
+/** What the watchdog knows of one connection's client. */
+interface Watched {
+  name: string;
+  connection: Connection;
+  serverType: string;
+  unusableSince?: number;
+}
+
 /**
  * Measured with FerretDB restarts (about one in five): the driver's server monitor can stop
- * reporting after the server comes back, leaving every request on 503 for good. When the
- * client has seen no usable server for a few seconds while a fresh connection reaches the
- * database, the client is closed and reconnected; the models keep working on it.
+ * reporting after the server comes back, leaving every request on 503 for good. When a client
+ * has seen no usable server for a few seconds while a fresh connection reaches the database,
+ * it is closed and reconnected; the models keep working on it.
  */
 @Injectable()
 export class DatabaseWatchdog implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Database');
+  private readonly watched: Watched[];
   private timer?: NodeJS.Timeout;
-  private unusableSince?: number;
   private checking = false;
-  private serverType = 'Unknown';
 
   constructor(
-    @InjectConnection() private readonly connection: Connection,
+    @InjectConnection() writes: Connection,
+    @InjectConnection(READ_CONNECTION) reads: Connection,
     @Inject(DATABASE_URI) private readonly uri: string,
-  ) {}
+  ) {
+    this.watched = [
+      { name: 'writes', connection: writes, serverType: 'Unknown' },
+      { name: 'reads', connection: reads, serverType: 'Unknown' },
+    ];
+  }
 
   onApplicationBootstrap(): void {
-    this.serverType = this.connection.readyState === 1 ? 'Connected' : 'Unknown';
-    this.connection.getClient().on('serverDescriptionChanged', (event) => {
-      this.serverType = event.newDescription.type;
-    });
+    for (const watched of this.watched) {
+      watched.serverType = watched.connection.readyState === 1 ? 'Connected' : 'Unknown';
+      watched.connection.getClient().on('serverDescriptionChanged', (event) => {
+        watched.serverType = event.newDescription.type;
+      });
+    }
     this.timer = setInterval(() => void this.check(), CHECK_EVERY_MS);
     this.timer.unref();
   }
@@ -43,26 +59,28 @@ export class DatabaseWatchdog implements OnApplicationBootstrap, OnApplicationSh
     if (this.checking) return;
     this.checking = true;
     try {
-      if (this.clientSeesAServer()) {
-        this.unusableSince = undefined;
-        return;
-      }
-      this.unusableSince ??= Date.now();
-      if (Date.now() - this.unusableSince < STUCK_AFTER_MS || !(await this.databaseAnswers())) return;
-      this.logger.warn('database answers but the client is stuck: reconnecting');
-      const client = this.connection.getClient();
-      await client.close(true);
-      await client.connect();
-      this.unusableSince = undefined;
-    } catch (error) {
-      this.logger.warn({ msg: 'database reconnect failed', error: (error as Error).message });
+      for (const watched of this.watched) await this.checkOne(watched);
     } finally {
       this.checking = false;
     }
   }
 
-  private clientSeesAServer(): boolean {
-    return this.serverType !== 'Unknown';
+  private async checkOne(watched: Watched): Promise<void> {
+    if (watched.serverType !== 'Unknown') {
+      watched.unusableSince = undefined;
+      return;
+    }
+    watched.unusableSince ??= Date.now();
+    if (Date.now() - watched.unusableSince < STUCK_AFTER_MS || !(await this.databaseAnswers())) return;
+    this.logger.warn({ msg: 'database answers but the client is stuck: reconnecting', connection: watched.name });
+    try {
+      const client = watched.connection.getClient();
+      await client.close(true);
+      await client.connect();
+      watched.unusableSince = undefined;
+    } catch (error) {
+      this.logger.warn({ msg: 'database reconnect failed', connection: watched.name, error: (error as Error).message });
+    }
   }
 
   private async databaseAnswers(): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import mongoose from 'mongoose';
+import { READ_CONNECTION } from './database.constants';
 import { DATABASE_URI, DatabaseWatchdog } from './database-watchdog';
 
 // Second line of defence behind DTO validation: operators in a filter are ignored unless the
@@ -10,10 +11,12 @@ mongoose.set('strictQuery', 'throw');
 
 const POOL_SIZE = 20;
 
+
 /**
  * FerretDB 1.24 applies every update as read, modify in Go, write back, with no transaction:
- * two updates of one document in flight at once can lose one of them. Serialising this
- * process's commands (a pool of one connection) makes each conditional write atomic again.
+ * two updates of one document in flight at once can lose one of them. Every write goes
+ * through the default connection, which then has a pool of one: this process's writes run one
+ * at a time and each conditional write is atomic again. Reads use READ_CONNECTION.
  * MongoDB needs no such thing.
  */
 export async function isFerretDb(uri: string): Promise<boolean> {
@@ -40,24 +43,30 @@ export class DatabaseModule {
         MongooseModule.forRootAsync({
           useFactory: async () => {
             const ferretDb = options.lazy ? false : await isFerretDb(uri);
-            if (ferretDb) new Logger('Database').log('FerretDB detected: commands are serialised for atomic writes');
-            return {
-              uri,
-              bufferCommands: false,
-              autoIndex: true,
-              // Well inside the 2 s within which a request must get its 503 while the database is down.
-              serverSelectionTimeoutMS: 1200,
-              connectTimeoutMS: 1200,
-              socketTimeoutMS: 10_000,
-              maxPoolSize: ferretDb ? 1 : POOL_SIZE,
-              minPoolSize: 1,
-              retryWrites: false,
-              lazyConnection: options.lazy === true,
-            };
+            if (ferretDb) new Logger('Database').log('FerretDB detected: writes are serialised for atomic updates');
+            return { ...connectionOptions(ferretDb ? 1 : POOL_SIZE, options.lazy), uri, autoIndex: true };
           },
+        }),
+        MongooseModule.forRootAsync({
+          connectionName: READ_CONNECTION,
+          useFactory: () => ({ ...connectionOptions(POOL_SIZE, options.lazy), uri, autoIndex: false }),
         }),
       ],
       providers: options.lazy ? [] : [{ provide: DATABASE_URI, useValue: uri }, DatabaseWatchdog],
     };
   }
+}
+
+function connectionOptions(maxPoolSize: number, lazy?: boolean) {
+  return {
+    bufferCommands: false,
+    // Well inside the 2 s within which a request must get its 503 while the database is down.
+    serverSelectionTimeoutMS: 1200,
+    connectTimeoutMS: 1200,
+    socketTimeoutMS: 10_000,
+    maxPoolSize,
+    minPoolSize: 1,
+    retryWrites: false,
+    lazyConnection: lazy === true,
+  };
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
+import { READ_CONNECTION } from '../../database/database.constants';
 import { Role } from '../roles';
 import { User } from './user.schema';
 
@@ -20,10 +21,14 @@ const DUPLICATE_KEY = 11000;
 /** Users in MongoDB; returns plain records, never Mongoose documents. */
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectModel(User.name) private readonly users: Model<User>) {}
+  constructor(
+    @InjectModel(User.name) private readonly users: Model<User>,
+    // Read on every request by the JWT strategy: its own pool (see DatabaseModule).
+    @InjectModel(User.name, READ_CONNECTION) private readonly reads: Model<User>,
+  ) {}
 
   async findByUsername(username: string): Promise<UserRecord | undefined> {
-    const doc = await this.users.findOne({ username }).lean<User>().exec();
+    const doc = await this.reads.findOne({ username }).lean<User>().exec();
     return doc ? toRecord(doc) : undefined;
   }
 

@@ -9,6 +9,20 @@ import { DATABASE_URI, DatabaseWatchdog } from './database-watchdog';
 mongoose.set('sanitizeFilter', true);
 mongoose.set('strictQuery', 'throw');
 
+/**
+ * Reads give up a little before the HTTP request timeout, so a request the client no longer
+ * waits for does not keep the database busy. Writes are never cut short.
+ */
+export const READ_TIME_LIMIT_MS = 8000;
+mongoose.plugin((schema) => {
+  schema.pre(['find', 'findOne', 'countDocuments'], function () {
+    if (this.getOptions().maxTimeMS === undefined) this.maxTimeMS(READ_TIME_LIMIT_MS);
+  });
+  schema.pre('aggregate', function () {
+    if (this.options.maxTimeMS === undefined) this.option({ maxTimeMS: READ_TIME_LIMIT_MS });
+  });
+});
+
 const POOL_SIZE = 20;
 
 

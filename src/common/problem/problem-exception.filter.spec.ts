@@ -204,3 +204,12 @@ describe('toProblem', () => {
     ).not.toHaveProperty('errors');
   });
 });
+
+describe('mapError: a read past its time limit', () => {
+  it('is a 503 DATABASE_BUSY with Retry-After, not an opaque 500', () => {
+    const error = Object.assign(new Error('operation exceeded time limit'), { name: 'MongoServerError', code: 50 });
+    const mapped = mapError(error);
+    expect(mapped).toMatchObject({ status: 503, code: 'DATABASE_BUSY', headers: { 'Retry-After': '5' } });
+    expect(mapped.detail).not.toContain('exceeded');
+  });
+});

@@ -27,6 +27,9 @@ const DEFAULT_CODES: Record<number, string> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
+/** MongoDB's MaxTimeMSExpired: a read ran past its time limit. */
+const MAX_TIME_EXPIRED = 50;
+
 const DATABASE_DOWN_ERRORS = new Set([
   'MongoServerSelectionError',
   'MongooseServerSelectionError',
@@ -50,6 +53,9 @@ export function mapError(error: unknown): MappedError {
   const err = error as { name?: string; code?: string; statusCode?: number } | undefined;
   if (err?.name && DATABASE_DOWN_ERRORS.has(err.name)) {
     return { status: 503, code: 'DATABASE_UNAVAILABLE', detail: 'The database is unavailable; retry shortly.', headers: { 'Retry-After': '5' } };
+  }
+  if (err?.name === 'MongoServerError' && (error as { code?: unknown }).code === MAX_TIME_EXPIRED) {
+    return { status: 503, code: 'DATABASE_BUSY', detail: 'The database did not answer in time; retry shortly.', headers: { 'Retry-After': '5' } };
   }
   const fastifyError = mapFastifyError(err);
   if (fastifyError) return fastifyError;

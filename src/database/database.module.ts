@@ -82,5 +82,12 @@ function connectionOptions(maxPoolSize: number, lazy?: boolean) {
     minPoolSize: 1,
     retryWrites: false,
     lazyConnection: lazy === true,
+    // A lazy connection still tries to connect in the background: its failure is expected.
+    connectionFactory: lazy ? ignoreConnectFailure : undefined,
   };
+}
+
+function ignoreConnectFailure(connection: mongoose.Connection): mongoose.Connection {
+  connection.asPromise().catch(() => undefined);
+  return connection;
 }

@@ -213,3 +213,22 @@ describe('mapError: a read past its time limit', () => {
     expect(mapped.detail).not.toContain('exceeded');
   });
 });
+
+describe('mapError: the database going away mid-command', () => {
+  it('maps the driver passing on a socket error (EPIPE) to 503, not 500', () => {
+    const error = Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' });
+    expect(mapError(error)).toMatchObject({ status: 503, code: 'DATABASE_UNAVAILABLE' });
+  });
+
+  it('maps FerretDB cancelling its commands as it stops to 503, not 500', () => {
+    const error = Object.assign(new Error('[msg_find.go:344 handler.handleMaxTimeMSError] context canceled after delay'), {
+      name: 'MongoServerError',
+    });
+    expect(mapError(error)).toMatchObject({ status: 503, code: 'DATABASE_UNAVAILABLE' });
+  });
+
+  it('keeps other server errors opaque 500s', () => {
+    const error = Object.assign(new Error('E11000 something'), { name: 'MongoServerError', code: 2 });
+    expect(mapError(error)).toMatchObject({ status: 500, code: 'INTERNAL_ERROR' });
+  });
+});

@@ -27,6 +27,20 @@ const DEFAULT_CODES: Record<number, string> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
+/** Socket errors the driver passes on as they are when the database goes away mid-command. */
+const CONNECTION_LOSS_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT']);
+
+/**
+ * Seen under load while the database was stopped: a plain `Error` (EPIPE, "This socket has been
+ * ended by the other party") from the driver's write, and FerretDB answering the commands it was
+ * running as it shut down with "context canceled". Both mean the database went away.
+ */
+function isDatabaseConnectionLoss(error: unknown): boolean {
+  const { name, code, message } = (error ?? {}) as { name?: string; code?: unknown; message?: unknown };
+  if (typeof code === 'string' && CONNECTION_LOSS_CODES.has(code)) return true;
+  return name === 'MongoServerError' && typeof message === 'string' && message.includes('context canceled');
+}
+
 /** MongoDB's MaxTimeMSExpired: a read ran past its time limit. */
 const MAX_TIME_EXPIRED = 50;
 
@@ -52,6 +66,9 @@ export function mapError(error: unknown): MappedError {
   }
   const err = error as { name?: string; code?: string; statusCode?: number } | undefined;
   if (err?.name && DATABASE_DOWN_ERRORS.has(err.name)) {
+    return { status: 503, code: 'DATABASE_UNAVAILABLE', detail: 'The database is unavailable; retry shortly.', headers: { 'Retry-After': '5' } };
+  }
+  if (isDatabaseConnectionLoss(error)) {
     return { status: 503, code: 'DATABASE_UNAVAILABLE', detail: 'The database is unavailable; retry shortly.', headers: { 'Retry-After': '5' } };
   }
   if (err?.name === 'MongoServerError' && (error as { code?: unknown }).code === MAX_TIME_EXPIRED) {

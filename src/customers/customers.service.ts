@@ -134,9 +134,6 @@ export class CustomersService {
       }
       const { changes, audit } = profileChanges(current, dto);
       if (Object.keys(changes).length === 0) return toCustomerResponse(current);
-      if (changes.phone_number && (await this.customers.idByPhone(changes.phone_number))) {
-        throw alreadyExists(changes.phone_number);
-      }
       const entry = newAuditEntry('customer.updated', caller, current.phone_number, new Date(), {
         changes: audit,
       });

@@ -13,6 +13,7 @@ import { JwtStrategy } from './jwt.strategy';
 import { LoginAttempt, LoginAttemptSchema } from './login-throttle/login-attempt.schema';
 import { LoginThrottleService } from './login-throttle/login-throttle.service';
 import { PasswordHasher } from './password-hasher';
+import { IdentityCache } from './users/identity-cache';
 import { User, UserSchema } from './users/user.schema';
 import { UsersController } from './users/users.controller';
 import { UsersRepository } from './users/users.repository';
@@ -44,6 +45,7 @@ import { UsersService } from './users/users.service';
     AuthService,
     UsersService,
     UsersRepository,
+    { provide: IdentityCache, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new IdentityCache(config.identityCacheMs) },
     LoginThrottleService,
     PasswordHasher,
     JwtStrategy,

@@ -8,8 +8,9 @@ import { AuthenticatedUser } from './roles';
 import { UsersRepository } from './users/users.repository';
 
 /**
- * HS256 only, issuer and audience checked. The user is re-read on every request, so a
- * disabled user or a changed role takes effect on the very next call.
+ * HS256 only, issuer and audience checked. The user's role and active flag come from the users
+ * collection through `IdentityCache`, so a disabled user or a changed role takes effect on the
+ * very next call (see there for several instances).
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
@@ -28,8 +29,6 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   async validate(payload: JwtPayload): Promise<AuthenticatedUser | false> {
     if (typeof payload.sub !== 'string') return false;
-    const user = await this.users.findByUsername(payload.sub);
-    if (!user || !user.active) return false;
-    return { username: user.username, role: user.role };
+    return (await this.users.findActiveIdentity(payload.sub)) ?? false;
   }
 }

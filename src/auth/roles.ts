@@ -1,7 +1,7 @@
 export const ROLES = ['staff', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** The caller as the guards resolved it, fresh from the users collection on every request. */
+/** The caller as the guards resolved it from the users collection (see IdentityCache). */
 export interface AuthenticatedUser {
   username: string;
   role: Role;

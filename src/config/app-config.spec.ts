@@ -46,6 +46,7 @@ describe('loadConfig', () => {
       swaggerEnabled: true,
       corsOrigins: [],
       bodyLimitBytes: 16 * 1024,
+      identityCacheMs: 1000,
     });
   });
 
@@ -56,6 +57,7 @@ describe('loadConfig', () => {
       JWT_EXPIRES_IN: '15m',
       ADMIN_USERNAME: '  Boss.Admin ',
       LOG_LEVEL: 'warn',
+      AUTH_USER_CACHE_MS: '0',
     });
     expect(config).toMatchObject({
       nodeEnv: 'production',
@@ -65,6 +67,7 @@ describe('loadConfig', () => {
       admin: { username: 'boss.admin', password: PRODUCTION.ADMIN_PASSWORD },
       logLevel: 'warn',
       swaggerEnabled: false,
+      identityCacheMs: 0,
     });
   });
 
@@ -161,6 +164,9 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ JWT_SECRET: '' }, 'JWT_SECRET'],
+    [{ AUTH_USER_CACHE_MS: '-1' }, 'AUTH_USER_CACHE_MS'],
+    [{ AUTH_USER_CACHE_MS: '1.5' }, 'AUTH_USER_CACHE_MS'],
+    [{ AUTH_USER_CACHE_MS: 'soon' }, 'AUTH_USER_CACHE_MS'],
   ])('refuses %p', (env, variable) => {
     expect(problemsOf(env)).toEqual([expect.stringContaining(variable)]);
   });

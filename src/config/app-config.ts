@@ -16,6 +16,8 @@ export interface AppConfig {
   corsOrigins: string[];
   bodyLimitBytes: number;
   requestTimeoutMs: number;
+  /** How long a token's user (role, active) is remembered; changes through this instance apply at once. */
+  identityCacheMs: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -75,6 +77,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const logLevel = (env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info')) as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const identityCacheMs = Number(env.AUTH_USER_CACHE_MS ?? 1000);
+  if (!Number.isInteger(identityCacheMs) || identityCacheMs < 0 || identityCacheMs > 60_000)
+    problems.push('AUTH_USER_CACHE_MS must be an integer from 0 to 60000');
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     nodeEnv,
@@ -92,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     bodyLimitBytes: 16 * 1024,
     requestTimeoutMs: Number(env.REQUEST_TIMEOUT_MS ?? 10_000),
+    identityCacheMs,
   };
 }
 

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { READ_CONNECTION } from '../../database/database.constants';
-import { Role } from '../roles';
+import { AuthenticatedUser, Role } from '../roles';
+import { IdentityCache } from './identity-cache';
 import { User } from './user.schema';
 
 export interface UserRecord {
@@ -25,7 +26,16 @@ export class UsersRepository {
     @InjectModel(User.name) private readonly users: Model<User>,
     // Read on every request by the JWT strategy: its own pool (see DatabaseModule).
     @InjectModel(User.name, READ_CONNECTION) private readonly reads: Model<User>,
+    @Inject(IdentityCache) private readonly identities: IdentityCache,
   ) {}
+
+  /** The active user a token names, or null: what every authenticated request needs (cached). */
+  async findActiveIdentity(username: string): Promise<AuthenticatedUser | null> {
+    return this.identities.get(username, async () => {
+      const doc = await this.reads.findOne({ username }, { username: 1, role: 1, active: 1 }).lean<User>().exec();
+      return doc?.active ? { username: doc.username, role: doc.role } : null;
+    });
+  }
 
   async findByUsername(username: string): Promise<UserRecord | undefined> {
     const doc = await this.reads.findOne({ username }).lean<User>().exec();
@@ -45,6 +55,8 @@ export class UsersRepository {
     } catch (error) {
       if ((error as { code?: number }).code === DUPLICATE_KEY) return undefined;
       throw error;
+    } finally {
+      this.identities.invalidate();
     }
   }
 
@@ -53,11 +65,16 @@ export class UsersRepository {
     if (changes.role !== undefined) set.role = changes.role;
     if (changes.active !== undefined) set.active = changes.active;
     if (changes.passwordHash !== undefined) set.password_hash = changes.passwordHash;
-    const doc = await this.users
-      .findOneAndUpdate({ username }, { $set: set }, { returnDocument: 'after' })
-      .lean<User>()
-      .exec();
-    return doc ? toRecord(doc) : undefined;
+    try {
+      const doc = await this.users
+        .findOneAndUpdate({ username }, { $set: set }, { returnDocument: 'after' })
+        .lean<User>()
+        .exec();
+      return doc ? toRecord(doc) : undefined;
+    } finally {
+      // Also when the write failed: it may have been applied all the same.
+      this.identities.invalidate();
+    }
   }
 
   async countActiveAdmins(): Promise<number> {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { Db, MongoClient } from 'mongodb';
 import { EmbeddedDatabase, startEmbeddedFerretDb } from '../../src/database/embedded-ferretdb';
-import { adminToken, ChildApp, startApp } from './support/child-app';
+import { adminToken, ChildApp, serverErrorsIn, startApp } from './support/child-app';
 import { RESILIENCE } from './support/env';
 import { bearer, Exchange, login, send, sleep, waitFor } from './support/http';
 import { assertProblem } from './support/problem';
@@ -59,6 +59,12 @@ describe(`under load and faults (concurrency ${RESILIENCE.concurrency}, ${RESILI
     expect(await waitForEmptyOutboxes(db, 30_000)).toBe(0);
     expect(await verifyNothingLost(ledger, db)).toEqual([]);
   };
+
+  afterEach(() => {
+    // A test that saw a 500 fails on it; this says what the service logged for it.
+    if (during(0).some((s) => s.status === 500)) console.log(`500s logged by the service:\n${serverErrorsIn(app.log())}`);
+    ledger.samples.length = 0;
+  });
 
   beforeAll(async () => {
     dbPort = await startDatabase();

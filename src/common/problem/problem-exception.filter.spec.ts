@@ -4,7 +4,14 @@ import {
   HttpException,
   NotFoundException,
 } from '@nestjs/common';
-import { MongoNetworkError, MongoServerError } from 'mongodb';
+import {
+  MongoClientClosedError,
+  MongoNetworkError,
+  MongoNetworkTimeoutError,
+  MongoServerClosedError,
+  MongoServerError,
+} from 'mongodb';
+import { PoolClearedOnNetworkError, PoolClosedError, WaitQueueTimeoutError } from 'mongodb/lib/cmap/errors';
 import mongoose from 'mongoose';
 import { ApiException, validationFailed } from './api-exception';
 import { mapError, toProblem } from './problem-exception.filter';
@@ -74,6 +81,16 @@ describe('mapError', () => {
       'MongoNotConnectedError',
       Object.assign(new Error('Client must be connected'), { name: 'MongoNotConnectedError' }),
     ],
+    // The driver's own subclasses, raised while a pool is cleared or a client reconnects.
+    [
+      'PoolClearedOnNetworkError',
+      new PoolClearedOnNetworkError({ address: '10.0.0.5:27017' } as never),
+    ],
+    ['PoolClosedError', new PoolClosedError({ address: '10.0.0.5:27017' } as never)],
+    ['WaitQueueTimeoutError', new WaitQueueTimeoutError('Timed out while checking out a connection', '10.0.0.5:27017')],
+    ['MongoNetworkTimeoutError', new MongoNetworkTimeoutError('connection 3 to 10.0.0.5:27017 timed out')],
+    ['MongoServerClosedError', new MongoServerClosedError()],
+    ['MongoClientClosedError', new MongoClientClosedError()],
   ])(
     'answers %s as 503 DATABASE_UNAVAILABLE with Retry-After, hiding the driver message',
     (_name, error) => {

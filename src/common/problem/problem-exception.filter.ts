@@ -44,15 +44,35 @@ function isDatabaseConnectionLoss(error: unknown): boolean {
 /** MongoDB's MaxTimeMSExpired: a read ran past its time limit. */
 const MAX_TIME_EXPIRED = 50;
 
+/**
+ * Driver and Mongoose error classes that mean "the database cannot be reached right now". Matched
+ * against every class in the error's prototype chain, because the driver subclasses them with
+ * names of their own (`PoolClearedOnNetworkError` is a `MongoNetworkError`) and closes pools and
+ * clients while it reconnects (`PoolClosedError`, `MongoClientClosedError`).
+ */
 const DATABASE_DOWN_ERRORS = new Set([
   'MongoServerSelectionError',
   'MongooseServerSelectionError',
-  'MongoNetworkError',
-  'MongoNetworkTimeoutError',
+  'MongoNetworkError', // and MongoNetworkTimeoutError, PoolClearedError, PoolClearedOnNetworkError
   'MongoNotConnectedError',
   'MongoTopologyClosedError',
+  'MongoServerClosedError',
+  'MongoClientClosedError',
   'MongoPoolClearedError',
+  'MongoPoolClosedError',
+  'PoolClosedError',
+  'MongoWaitQueueTimeoutError',
+  'WaitQueueTimeoutError',
 ]);
+
+function isDatabaseDown(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  if (DATABASE_DOWN_ERRORS.has((error as { name?: string }).name ?? '')) return true;
+  for (let proto = Object.getPrototypeOf(error); proto && proto !== Error.prototype; proto = Object.getPrototypeOf(proto)) {
+    if (DATABASE_DOWN_ERRORS.has((proto as { constructor?: { name?: string } }).constructor?.name ?? '')) return true;
+  }
+  return false;
+}
 
 /** Maps anything thrown into status, code and a client-safe detail. Unknown errors stay opaque. */
 export function mapError(error: unknown): MappedError {
@@ -65,7 +85,7 @@ export function mapError(error: unknown): MappedError {
     return { status, code: DEFAULT_CODES[status] ?? 'HTTP_ERROR', detail: httpExceptionDetail(error) };
   }
   const err = error as { name?: string; code?: string; statusCode?: number } | undefined;
-  if (err?.name && DATABASE_DOWN_ERRORS.has(err.name)) {
+  if (isDatabaseDown(error)) {
     return { status: 503, code: 'DATABASE_UNAVAILABLE', detail: 'The database is unavailable; retry shortly.', headers: { 'Retry-After': '5' } };
   }
   if (isDatabaseConnectionLoss(error)) {
@@ -131,7 +151,7 @@ export function toProblem(mapped: MappedError, requestId: string): ProblemDocume
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: unknown, logger: Logger): void {
   const mapped = mapError(error);
   if (mapped.status >= 500) {
-    logger.error({ msg: 'request failed', request_id: request.id, err: describe(error) });
+    logger.error({ msg: 'request failed', request_id: request.id, status: mapped.status, err: describe(error) });
   }
   for (const [name, value] of Object.entries(mapped.headers ?? {})) reply.header(name, value);
   reply

@@ -147,3 +147,24 @@ export function spawnCaptured(env: Record<string, string>, timeoutMs = 30_000) {
 
 /** Runs the service to completion (for start-up refusals). */
 export const runToExit = (env: Record<string, string>, timeoutMs = 30_000) => spawnCaptured(env, timeoutMs).done;
+
+/**
+ * The server's logged 500s, counted by error (name, message, first frames): printed by a test
+ * that saw a 500, so that a failure in CI says what went wrong inside the service.
+ */
+export function serverErrorsIn(log: string): string {
+  const counts = new Map<string, number>();
+  for (const line of log.split('\n')) {
+    let entry: { status?: number; err?: { name?: string; message?: string; stack?: string } };
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (entry.status !== 500) continue;
+    const frames = (entry.err?.stack ?? '').split('\n').slice(1, 4).map((f) => f.trim()).join(' < ');
+    const key = `${entry.err?.name}: ${String(entry.err?.message).slice(0, 200)} [${frames}]`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([key, n]) => `${n}x ${key}`).join('\n') || '(none logged)';
+}

@@ -11,10 +11,18 @@ import {
   MongoServerClosedError,
   MongoServerError,
 } from 'mongodb';
-import { PoolClearedOnNetworkError, PoolClosedError, WaitQueueTimeoutError } from 'mongodb/lib/cmap/errors';
+
 import mongoose from 'mongoose';
 import { ApiException, validationFailed } from './api-exception';
 import { mapError, toProblem } from './problem-exception.filter';
+
+// Raised by the driver's connection pool; not exported from its entry point.
+const { PoolClearedOnNetworkError, PoolClosedError, WaitQueueTimeoutError } =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('mongodb/lib/cmap/errors') as Record<
+    'PoolClearedOnNetworkError' | 'PoolClosedError' | 'WaitQueueTimeoutError',
+    new (...args: unknown[]) => Error
+  >;
 
 describe('mapError', () => {
   it('keeps the status, code, detail, errors and headers of an ApiException', () => {
@@ -82,13 +90,16 @@ describe('mapError', () => {
       Object.assign(new Error('Client must be connected'), { name: 'MongoNotConnectedError' }),
     ],
     // The driver's own subclasses, raised while a pool is cleared or a client reconnects.
+    ['PoolClearedOnNetworkError', new PoolClearedOnNetworkError({ address: '10.0.0.5:27017' })],
+    ['PoolClosedError', new PoolClosedError({ address: '10.0.0.5:27017' })],
     [
-      'PoolClearedOnNetworkError',
-      new PoolClearedOnNetworkError({ address: '10.0.0.5:27017' } as never),
+      'WaitQueueTimeoutError',
+      new WaitQueueTimeoutError('Timed out while checking out a connection', '10.0.0.5:27017'),
     ],
-    ['PoolClosedError', new PoolClosedError({ address: '10.0.0.5:27017' } as never)],
-    ['WaitQueueTimeoutError', new WaitQueueTimeoutError('Timed out while checking out a connection', '10.0.0.5:27017')],
-    ['MongoNetworkTimeoutError', new MongoNetworkTimeoutError('connection 3 to 10.0.0.5:27017 timed out')],
+    [
+      'MongoNetworkTimeoutError',
+      new MongoNetworkTimeoutError('connection 3 to 10.0.0.5:27017 timed out'),
+    ],
     ['MongoServerClosedError', new MongoServerClosedError()],
     ['MongoClientClosedError', new MongoClientClosedError()],
   ])(
@@ -224,28 +235,43 @@ describe('toProblem', () => {
 
 describe('mapError: a read past its time limit', () => {
   it('is a 503 DATABASE_BUSY with Retry-After, not an opaque 500', () => {
-    const error = Object.assign(new Error('operation exceeded time limit'), { name: 'MongoServerError', code: 50 });
+    const error = Object.assign(new Error('operation exceeded time limit'), {
+      name: 'MongoServerError',
+      code: 50,
+    });
     const mapped = mapError(error);
-    expect(mapped).toMatchObject({ status: 503, code: 'DATABASE_BUSY', headers: { 'Retry-After': '5' } });
+    expect(mapped).toMatchObject({
+      status: 503,
+      code: 'DATABASE_BUSY',
+      headers: { 'Retry-After': '5' },
+    });
     expect(mapped.detail).not.toContain('exceeded');
   });
 });
 
 describe('mapError: the database going away mid-command', () => {
   it('maps the driver passing on a socket error (EPIPE) to 503, not 500', () => {
-    const error = Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' });
-    expect(mapError(error)).toMatchObject({ status: 503, code: 'DATABASE_UNAVAILABLE' });
-  });
-
-  it('maps FerretDB cancelling its commands as it stops to 503, not 500', () => {
-    const error = Object.assign(new Error('[msg_find.go:344 handler.handleMaxTimeMSError] context canceled after delay'), {
-      name: 'MongoServerError',
+    const error = Object.assign(new Error('This socket has been ended by the other party'), {
+      code: 'EPIPE',
     });
     expect(mapError(error)).toMatchObject({ status: 503, code: 'DATABASE_UNAVAILABLE' });
   });
 
+  it('maps FerretDB cancelling its commands as it stops to 503, not 500', () => {
+    const error = Object.assign(
+      new Error('[msg_find.go:344 handler.handleMaxTimeMSError] context canceled after delay'),
+      {
+        name: 'MongoServerError',
+      },
+    );
+    expect(mapError(error)).toMatchObject({ status: 503, code: 'DATABASE_UNAVAILABLE' });
+  });
+
   it('keeps other server errors opaque 500s', () => {
-    const error = Object.assign(new Error('E11000 something'), { name: 'MongoServerError', code: 2 });
+    const error = Object.assign(new Error('E11000 something'), {
+      name: 'MongoServerError',
+      code: 2,
+    });
     expect(mapError(error)).toMatchObject({ status: 500, code: 'INTERNAL_ERROR' });
   });
 });

@@ -24,6 +24,8 @@ export interface BenchDatabase {
   /** "FerretDB 1.24.2" or "MongoDB 7.0.x". */
   server: string;
   isFerretDb: boolean;
+  /** PostgreSQL backend only: FerretDB's PostgreSQL database. */
+  postgresUrl?: string;
   /** PostgreSQL backend only: runs SQL in FerretDB's database ({{customers}} names the customers table). */
   applySql?(sql: string): Promise<void>;
   stop(): Promise<void>;
@@ -55,6 +57,7 @@ export async function startDatabase(
       backend === 'postgresql'
         ? [...ferretPids, ...pidsMatching(`postgres: .* ${pgDatabase} `)]
         : ferretPids,
+    postgresUrl: backend === 'postgresql' ? postgresUrl : undefined,
     applySql: backend === 'postgresql' ? (sql) => applyPostgresSql(postgresUrl, sql) : undefined,
     async stop() {
       await embedded.stop();

@@ -22,8 +22,10 @@ export interface Row extends LoadResult {
 
 export interface RunResult {
   backend: string;
-  /** Changes preloaded into the server for this run (bench/experiments/). */
+  /** Changes preloaded into the server for this run (bench/experiments/), or the baseline's label. */
   experiments: string[];
+  /** The app configured as before the performance work (BENCH_BASELINE=1), on the same data. */
+  baseline?: boolean;
   server: string;
   n: number;
   concurrency: number;
@@ -155,6 +157,38 @@ export function ratioTable(run: RunResult): string {
       'app p50 minus floor p50 (ms)',
       'naive p50 / app p50',
       'naive p50 / floor p50',
+    ],
+    rows,
+  );
+}
+
+/** Every scenario and side of the baseline run beside the current one: throughput and p50 ratios. */
+export function beforeAfterTable(before: RunResult, after: RunResult): string {
+  const rows: string[][] = [];
+  for (const now of after.rows) {
+    const then = find(before, now.scenario, now.side);
+    if (!then) continue;
+    const comparable =
+      then.concurrency === now.concurrency && then.requests > 0 && now.requests > 0;
+    rows.push([
+      now.title,
+      now.side,
+      `${fixed(then.rps, 1)} → ${fixed(now.rps, 1)}`,
+      comparable ? `${fixed(now.rps / then.rps, 2)}x` : '-',
+      `${latencyText(then, then.p50)} → ${latencyText(now, now.p50)}`,
+      speedup(then, now),
+      `${latencyText(then, then.p95)} → ${latencyText(now, now.p95)}`,
+    ]);
+  }
+  return markdownTable(
+    [
+      'scenario',
+      'side',
+      'req/s before → after',
+      'throughput',
+      'p50 ms before → after',
+      'p50 speed-up',
+      'p95 ms before → after',
     ],
     rows,
   );

@@ -5,13 +5,15 @@
  * Measures, never asserts a time (the target table says met / NO).
  *
  * Environment: BENCH_N (10000; comma list for a growth table, e.g. 10000,100000),
- * BENCH_BACKEND (sqlite | postgresql | both; ignored with MONGODB_URI), BENCH_DURATION (seconds
+ * BENCH_BACKEND (postgresql | sqlite | both; ignored with MONGODB_URI), BENCH_DURATION (seconds
  * per scenario, 10), BENCH_MAX_DURATION (cap for slow scenarios, 3 x BENCH_DURATION),
  * BENCH_CONCURRENCY (8), BENCH_WARMUP (seconds per HTTP read scenario, 1), BENCH_QUERY_TIMEOUT_MS,
  * BENCH_SCENARIOS (comma list of scenario keys), BENCH_CPU_PROF=1 (profile the server),
  * BENCH_SKIP_BUILD=1, BENCH_LOG_LEVEL (info, as production), BENCH_SEED, MONGODB_URI;
- * BENCH_EXPERIMENTS=pool,jwt-key,user-cache,pg-gin: changes preloaded into the server (.js) or
- * applied to PostgreSQL after seeding (.sql), to measure them without editing the app (bench/experiments/).
+ * BENCH_BASELINE=1 (first measure the app configured as before the performance work, on the same
+ * data), BENCH_PG_INDEXES=0 (keep the app from adding its GIN indexes);
+ * BENCH_EXPERIMENTS=<name,...>: changes preloaded into the server (.js) or applied to PostgreSQL
+ * after seeding (.sql), to measure them without editing the app (bench/experiments/).
  */
 import {
   existsSync,
@@ -39,6 +41,7 @@ import {
   PlanSummary,
 } from './queries';
 import {
+  beforeAfterTable,
   growthTable,
   planTable,
   ratioTable,
@@ -50,7 +53,7 @@ import {
   targetTable,
 } from './report';
 import { scenarios } from './scenarios';
-import { DEFAULT_SEED, seedCustomers, SeedSample } from './seed';
+import { DEFAULT_SEED, SeedResult, seedCustomers, SeedSample } from './seed';
 import { buildApp, PROJECT_ROOT, RunningServer, startServer } from './server';
 
 const ADMIN_USERNAME = 'bench.admin';
@@ -68,7 +71,18 @@ interface BenchConfig {
   seed: number;
   /** Preloaded into the server to measure a change without editing the app (bench/experiments/). */
   experiments: string[];
+  /** On the PostgreSQL backend, let the app add its GIN indexes (as it does on the embedded one). */
+  pgIndexes: boolean;
+  /** First measure the baseline (the app before issue 5's changes) on the same data. */
+  baseline: boolean;
 }
+
+/**
+ * The app as it was before the performance work, by configuration alone: the user read from the
+ * database on every request, and no GIN indexes on FerretDB's PostgreSQL tables.
+ */
+const BASELINE_APP_ENV = { AUTH_USER_CACHE_MS: '0' };
+export const BASELINE_LABEL = 'baseline: AUTH_USER_CACHE_MS=0, no GIN indexes';
 
 function readConfig(env = process.env): BenchConfig {
   const number = (name: string, fallback: number) => {
@@ -79,7 +93,8 @@ function readConfig(env = process.env): BenchConfig {
   const ns = (env.BENCH_N ?? '10000').split(',').map((n) => Number(n.trim()));
   if (ns.some((n) => !Number.isInteger(n) || n < 1))
     throw new Error('BENCH_N must be a positive integer or a comma list of them');
-  const backend = env.BENCH_BACKEND ?? env.EMBEDDED_DB_BACKEND ?? 'sqlite';
+  // The app's embedded default where a PostgreSQL answers, as on every machine of this kind.
+  const backend = env.BENCH_BACKEND ?? 'postgresql';
   if (!['sqlite', 'postgresql', 'both'].includes(backend))
     throw new Error('BENCH_BACKEND must be sqlite, postgresql or both');
   return {
@@ -105,6 +120,8 @@ function readConfig(env = process.env): BenchConfig {
       .split(',')
       .map((name) => name.trim())
       .filter(Boolean),
+    pgIndexes: env.BENCH_PG_INDEXES !== '0',
+    baseline: env.BENCH_BASELINE === '1',
   };
 }
 
@@ -152,26 +169,44 @@ async function main(): Promise<void> {
     const database = await startDatabase(backend, config.externalUri);
     try {
       for (const n of config.ns) {
-        const run = await benchOne(config, database, n, {
-          workDir,
-          profileDir: join(resultsDir, 'profiles', `${stamp}-${backend}-${n}`),
-        });
-        runs.push(run);
-        save();
-        console.log(`\n${runTable(run)}\n${ratioTable(run)}\n\n${planTable(run)}\n`);
-        if (run.profile) console.log(profileText(run));
+        log(`\n== ${database.backend} (${database.server}), N=${n} ==`);
+        const seeded = await seedCustomers(database.uri, n, config.seed);
+        log(
+          `seeded in ${seeded.seconds.toFixed(1)} s (${seeded.avgDocumentBytes} B/document, ${seeded.avgSearchKeys} search keys)`,
+        );
+        const measured: RunResult[] = [];
+        for (const baseline of config.baseline ? [true, false] : [false]) {
+          const run = await benchOne(config, database, n, seeded, baseline, {
+            workDir,
+            profileDir: join(
+              resultsDir,
+              'profiles',
+              `${stamp}-${backend}-${n}${baseline ? '-baseline' : ''}`,
+            ),
+          });
+          runs.push(run);
+          measured.push(run);
+          save();
+          console.log(`\n${runTable(run)}\n${ratioTable(run)}\n\n${planTable(run)}\n`);
+          if (run.profile) console.log(profileText(run));
+        }
+        if (measured.length === 2)
+          console.log(
+            `\n#### Before and after, ${backend}, N=${n} (same data, same run)\n\n${beforeAfterTable(measured[0], measured[1])}\n`,
+          );
       }
     } finally {
       await database.stop();
     }
   }
 
+  const current = runs.filter((run) => !run.baseline);
   for (const backend of config.backends) {
-    const ofBackend = runs.filter((run) => run.backend === backend);
+    const ofBackend = current.filter((run) => run.backend === backend);
     if (ofBackend.length > 1)
       console.log(`\n### p50 growth with N, ${backend}\n\n${growthTable(ofBackend)}\n`);
   }
-  const checks = targetChecks(runs);
+  const checks = targetChecks(current);
   console.log(`\n### Targets\n\n${targetTable(checks)}\n`);
   save(checks);
   console.log(`results: ${file}\nserver logs: ${workDir}`);
@@ -181,13 +216,11 @@ async function benchOne(
   config: BenchConfig,
   database: BenchDatabase,
   n: number,
+  seeded: SeedResult,
+  baseline: boolean,
   dirs: { workDir: string; profileDir: string },
 ): Promise<RunResult> {
-  log(`\n== ${database.backend} (${database.server}), N=${n} ==`);
-  const seeded = await seedCustomers(database.uri, n, config.seed);
-  log(
-    `seeded in ${seeded.seconds.toFixed(1)} s (${seeded.avgDocumentBytes} B/document, ${seeded.avgSearchKeys} search keys)`,
-  );
+  if (baseline) log(`-- ${BASELINE_LABEL} --`);
   for (const name of config.experiments.filter((experiment) =>
     existsSync(experimentFile(experiment, 'sql')),
   )) {
@@ -197,7 +230,12 @@ async function benchOne(
   if (config.cpuProfile) mkdirSync(dirs.profileDir, { recursive: true });
   const server = await startServer({
     mongodbUri: database.uri,
-    logFile: join(dirs.workDir, `server-${database.backend}-${n}.log`),
+    ferretDbPostgresUrl: config.pgIndexes && !baseline ? database.postgresUrl : undefined,
+    appEnv: baseline ? BASELINE_APP_ENV : {},
+    logFile: join(
+      dirs.workDir,
+      `server-${database.backend}-${n}${baseline ? '-baseline' : ''}.log`,
+    ),
     cpuProfileDir: config.cpuProfile ? dirs.profileDir : undefined,
     logLevel: config.logLevel,
     experiments: config.experiments.filter((name) => existsSync(experimentFile(name, 'js'))),
@@ -226,7 +264,8 @@ async function benchOne(
     stopped = await server.stop();
     const run: RunResult = {
       backend: database.backend,
-      experiments: config.experiments,
+      experiments: baseline ? [BASELINE_LABEL] : config.experiments,
+      baseline,
       server: database.server,
       n,
       concurrency: config.load.concurrency,
@@ -352,7 +391,7 @@ function commandLine(config: BenchConfig): string {
       ? 'MONGODB_URI=…'
       : `BENCH_BACKEND=${config.backends.length > 1 ? 'both' : config.backends[0]}`,
     `BENCH_DURATION=${config.load.seconds}`,
-    ...['BENCH_MAX_DURATION', 'BENCH_QUERY_TIMEOUT_MS', 'BENCH_APP_POOL', 'BENCH_USER_CACHE_MS']
+    ...['BENCH_MAX_DURATION', 'BENCH_QUERY_TIMEOUT_MS', 'BENCH_PG_INDEXES', 'BENCH_BASELINE']
       .filter((name) => process.env[name])
       .map((name) => `${name}=${process.env[name]}`),
     `BENCH_CONCURRENCY=${config.load.concurrency}`,

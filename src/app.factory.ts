@@ -16,6 +16,8 @@ export const API_PREFIX = 'api/v1';
 export interface CreateAppOptions {
   /** Do not wait for the database at start-up (used by the OpenAPI generator, which never touches it). */
   lazyDatabase?: boolean;
+  /** FerretDB's PostgreSQL database, when the database is FerretDB on PostgreSQL: GIN indexes are added there. */
+  ferretDbPostgresUrl?: string;
 }
 
 /** Builds the fully configured application; used by main.ts, the tests and the OpenAPI script. */

@@ -13,13 +13,13 @@ export class AppModule {
   static forRoot(
     config: AppConfig,
     mongodbUri: string,
-    options: { lazyDatabase?: boolean } = {},
+    options: { lazyDatabase?: boolean; ferretDbPostgresUrl?: string } = {},
   ): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(mongodbUri, { lazy: options.lazyDatabase }),
+        DatabaseModule.forRoot(mongodbUri, { lazy: options.lazyDatabase, ferretDbPostgresUrl: options.ferretDbPostgresUrl }),
         EventEmitterModule.forRoot(),
         AuthModule,
         HealthModule,

@@ -6,7 +6,9 @@ import { embeddedDefaultsFromEnv, resolveDatabase } from './database/database-re
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const database = await resolveDatabase(config.mongodbUri, embeddedDefaultsFromEnv());
-  const app = await createApp(config, database.uri);
+  const app = await createApp(config, database.uri, {
+    ferretDbPostgresUrl: database.postgresUrl ?? config.ferretDbPostgresUrl,
+  });
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;

@@ -9,6 +9,8 @@ export interface AppConfig {
   nodeEnv: NodeEnv;
   port: number;
   mongodbUri?: string;
+  /** With MONGODB_URI naming a FerretDB on PostgreSQL: that PostgreSQL database, for GIN indexes. */
+  ferretDbPostgresUrl?: string;
   jwt: { secret: string; expiresInSeconds: number; issuer: string; audience: string };
   admin: { username: string; password: string };
   logLevel: LogLevel;
@@ -86,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     nodeEnv,
     port,
     mongodbUri,
+    ferretDbPostgresUrl: env.FERRETDB_POSTGRES_URL?.trim() || undefined,
     jwt: {
       secret,
       expiresInSeconds: expiresInSeconds as number,

@@ -1,57 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EmbeddedBackend, startEmbeddedFerretDb } from './embedded-ferretdb';
+import { EmbeddedBackend, postgresAnswers, startEmbeddedFerretDb } from './embedded-ferretdb';
 
 export interface ResolvedDatabase {
   uri: string;
   /** Where the data lives, for the start-up log (never includes credentials). */
   description: string;
+  /** The embedded FerretDB's PostgreSQL database (PostgreSQL backend only). */
+  postgresUrl?: string;
   stop(): Promise<void>;
 }
 
+export type EmbeddedBackendChoice = EmbeddedBackend | 'auto';
+
 export interface EmbeddedDefaults {
-  backend: EmbeddedBackend;
-  /** SQLite folder; ignored by the PostgreSQL backend. */
+  /** `auto`: PostgreSQL when a server answers at `postgresUrl`, SQLite otherwise. */
+  backend: EmbeddedBackendChoice;
+  /** The local data folder: SQLite's files, or the name of this folder's PostgreSQL database. */
   dataDir: string;
-  /** PostgreSQL database URL; ignored by the SQLite backend. */
+  /** PostgreSQL server (and database, when the URL names one); ignored by the SQLite backend. */
   postgresUrl: string;
 }
 
 export const DATABASE_NAME = 'pawnshop';
 export const PROJECT_ROOT = join(__dirname, '..', '..');
+export const DEFAULT_POSTGRES_SERVER = 'postgres://postgres@127.0.0.1:5432';
+/** In the data folder: the PostgreSQL database that belongs to it (created on first start). */
+export const POSTGRES_DATABASE_FILE = 'postgresql-database';
 
-/** `npm start` without MONGODB_URI: FerretDB over SQLite, data kept in .data/ferretdb. */
+/** `npm start` without MONGODB_URI: FerretDB on the local PostgreSQL if one answers, else SQLite. */
 export function embeddedDefaultsFromEnv(env: NodeJS.ProcessEnv = process.env): EmbeddedDefaults {
-  const backend = (env.EMBEDDED_DB_BACKEND ?? 'sqlite') as EmbeddedBackend;
-  if (backend !== 'sqlite' && backend !== 'postgresql') {
-    throw new Error('EMBEDDED_DB_BACKEND must be sqlite or postgresql');
+  const backend = (env.EMBEDDED_DB_BACKEND || 'auto') as EmbeddedBackendChoice;
+  if (backend !== 'auto' && backend !== 'sqlite' && backend !== 'postgresql') {
+    throw new Error('EMBEDDED_DB_BACKEND must be auto, sqlite or postgresql');
   }
   return {
     backend,
-    dataDir: env.EMBEDDED_DB_DIR ?? join(PROJECT_ROOT, '.data', 'ferretdb'),
-    postgresUrl: env.EMBEDDED_DB_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/pawnshop_customers',
+    dataDir: env.EMBEDDED_DB_DIR || join(PROJECT_ROOT, '.data', 'ferretdb'),
+    postgresUrl: env.EMBEDDED_DB_POSTGRES_URL || DEFAULT_POSTGRES_SERVER,
   };
+}
+
+/**
+ * The PostgreSQL database of this data folder: the one the URL names, else one named in the
+ * folder (a fresh checkout gets a fresh database; a restart finds its data again).
+ */
+export function postgresDatabaseUrl(postgresUrl: string, dataDir: string): string {
+  const url = new URL(postgresUrl);
+  if (url.pathname.replace(/^\//, '')) return url.toString();
+  const file = join(dataDir, POSTGRES_DATABASE_FILE);
+  let name = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  if (!/^pawnshop_[a-z0-9_]{1,50}$/.test(name)) {
+    name = `pawnshop_${randomBytes(6).toString('hex')}`;
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `${name}\n`);
+  }
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 /**
  * The one place that decides where the database comes from: MONGODB_URI when set, otherwise
  * an embedded FerretDB that is started here, waited for, and stopped with the process.
  */
-export async function resolveDatabase(mongodbUri: string | undefined, defaults: EmbeddedDefaults): Promise<ResolvedDatabase> {
+export async function resolveDatabase(
+  mongodbUri: string | undefined,
+  defaults: EmbeddedDefaults,
+): Promise<ResolvedDatabase> {
   if (mongodbUri) {
     return { uri: mongodbUri, description: 'MONGODB_URI', stop: async () => undefined };
   }
+  const backend = await chooseBackend(defaults);
+  const postgresUrl =
+    backend === 'postgresql'
+      ? postgresDatabaseUrl(defaults.postgresUrl, defaults.dataDir)
+      : undefined;
   const embedded = await startEmbeddedFerretDb({
-    backend: defaults.backend,
+    backend,
     dataDir: defaults.dataDir,
-    postgresUrl: defaults.postgresUrl,
+    postgresUrl,
     port: Number(process.env.EMBEDDED_DB_PORT ?? 0),
   });
-  const where = defaults.backend === 'sqlite' ? defaults.dataDir : 'PostgreSQL 127.0.0.1:5432';
+  const where = postgresUrl ? `PostgreSQL ${describePostgres(postgresUrl)}` : defaults.dataDir;
   return {
     uri: withDatabaseName(embedded.uri),
-    description: `embedded FerretDB (${defaults.backend}, ${where})`,
+    description: `embedded FerretDB (${backend}, ${where})`,
+    postgresUrl,
     stop: () => embedded.stop(),
   };
+}
+
+/** PostgreSQL is far faster under FerretDB (bench/README.md); SQLite needs nothing running. */
+export async function chooseBackend(
+  defaults: Pick<EmbeddedDefaults, 'backend' | 'postgresUrl'>,
+  answers: (url: string) => Promise<boolean> = postgresAnswers,
+): Promise<EmbeddedBackend> {
+  if (defaults.backend !== 'auto') return defaults.backend;
+  return (await answers(defaults.postgresUrl)) ? 'postgresql' : 'sqlite';
+}
+
+function describePostgres(postgresUrl: string): string {
+  const url = new URL(postgresUrl);
+  return `${url.hostname}:${url.port || 5432}${url.pathname}`;
 }
 
 function withDatabaseName(uri: string): string {

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import mongoose, { Connection } from 'mongoose';
 import { READ_CONNECTION } from './database.constants';
@@ -71,20 +77,31 @@ export class DatabaseWatchdog implements OnApplicationBootstrap, OnApplicationSh
       return;
     }
     watched.unusableSince ??= Date.now();
-    if (Date.now() - watched.unusableSince < STUCK_AFTER_MS || !(await this.databaseAnswers())) return;
-    this.logger.warn({ msg: 'database answers but the client is stuck: reconnecting', connection: watched.name });
+    if (Date.now() - watched.unusableSince < STUCK_AFTER_MS || !(await this.databaseAnswers()))
+      return;
+    this.logger.warn({
+      msg: 'database answers but the client is stuck: reconnecting',
+      connection: watched.name,
+    });
     try {
       const client = watched.connection.getClient();
       await client.close(true);
       await client.connect();
       watched.unusableSince = undefined;
     } catch (error) {
-      this.logger.warn({ msg: 'database reconnect failed', connection: watched.name, error: (error as Error).message });
+      this.logger.warn({
+        msg: 'database reconnect failed',
+        connection: watched.name,
+        error: (error as Error).message,
+      });
     }
   }
 
   private async databaseAnswers(): Promise<boolean> {
-    const probe = mongoose.createConnection(this.uri, { serverSelectionTimeoutMS: 1000, maxPoolSize: 1 });
+    const probe = mongoose.createConnection(this.uri, {
+      serverSelectionTimeoutMS: 1000,
+      maxPoolSize: 1,
+    });
     try {
       await probe.asPromise();
       await probe.db!.admin().command({ ping: 1 });

@@ -3,6 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import mongoose from 'mongoose';
 import { READ_CONNECTION } from './database.constants';
 import { DATABASE_URI, DatabaseWatchdog } from './database-watchdog';
+import { FERRETDB_POSTGRES_URL, PostgresIndexes } from './postgres-indexes';
 
 // Second line of defence behind DTO validation: operators in a filter are ignored unless the
 // repository wraps them in mongoose.trusted(), and a filter on an unknown path is an error.
@@ -25,7 +26,6 @@ mongoose.plugin((schema) => {
 
 const POOL_SIZE = 20;
 
-
 /**
  * FerretDB 1.24 applies every update as read, modify in Go, write back, with no transaction:
  * two updates of one document in flight at once can lose one of them. Every write goes
@@ -34,7 +34,9 @@ const POOL_SIZE = 20;
  * MongoDB needs no such thing.
  */
 export async function isFerretDb(uri: string): Promise<boolean> {
-  const probe = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 5000 }).asPromise();
+  const probe = await mongoose
+    .createConnection(uri, { serverSelectionTimeoutMS: 5000 })
+    .asPromise();
   try {
     const info = await probe.db!.admin().command({ buildInfo: 1 });
     return 'ferretdbVersion' in info;
@@ -50,23 +52,44 @@ export async function isFerretDb(uri: string): Promise<boolean> {
 @Module({})
 export class DatabaseModule {
   /** `lazy`: never connect (used to build the OpenAPI document without a database). */
-  static forRoot(uri: string, options: { lazy?: boolean } = {}): DynamicModule {
+  static forRoot(
+    uri: string,
+    options: { lazy?: boolean; ferretDbPostgresUrl?: string } = {},
+  ): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
         MongooseModule.forRootAsync({
           useFactory: async () => {
             const ferretDb = options.lazy ? false : await isFerretDb(uri);
-            if (ferretDb) new Logger('Database').log('FerretDB detected: writes are serialised for atomic updates');
-            return { ...connectionOptions(ferretDb ? 1 : POOL_SIZE, options.lazy), uri, autoIndex: true };
+            if (ferretDb)
+              new Logger('Database').log(
+                'FerretDB detected: writes are serialised for atomic updates',
+              );
+            return {
+              ...connectionOptions(ferretDb ? 1 : POOL_SIZE, options.lazy),
+              uri,
+              autoIndex: true,
+            };
           },
         }),
         MongooseModule.forRootAsync({
           connectionName: READ_CONNECTION,
-          useFactory: () => ({ ...connectionOptions(POOL_SIZE, options.lazy), uri, autoIndex: false }),
+          useFactory: () => ({
+            ...connectionOptions(POOL_SIZE, options.lazy),
+            uri,
+            autoIndex: false,
+          }),
         }),
       ],
-      providers: options.lazy ? [] : [{ provide: DATABASE_URI, useValue: uri }, DatabaseWatchdog],
+      providers: options.lazy
+        ? []
+        : [
+            { provide: DATABASE_URI, useValue: uri },
+            DatabaseWatchdog,
+            { provide: FERRETDB_POSTGRES_URL, useValue: options.ferretDbPostgresUrl },
+            PostgresIndexes,
+          ],
     };
   }
 }

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { Client } from 'pg';
 
 const execFileAsync = promisify(execFile);
 
@@ -103,7 +104,9 @@ async function waitForReady(child: ChildProcess): Promise<string> {
         ready = true;
         // Its log is still read (a full pipe would block it) but shown only on request: on
         // PostgreSQL it logs every refused insert, e.g. each expected duplicate key, as an ERROR.
-        onLine = process.env.FERRETDB_LOG ? (l) => process.stderr.write(`[ferretdb] ${l}\n`) : () => undefined;
+        onLine = process.env.FERRETDB_LOG
+          ? (l) => process.stderr.write(`[ferretdb] ${l}\n`)
+          : () => undefined;
         resolveUri(match[1]);
       }
     };
@@ -217,26 +220,40 @@ function findProjectRoot(start: string): string {
   }
 }
 
-/** FerretDB does not create the PostgreSQL database itself, so create it with psql. */
+/** FerretDB does not create the PostgreSQL database itself. */
 async function ensurePostgresDatabase(postgresUrl: string): Promise<void> {
   const url = new URL(postgresUrl);
   const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (!name) throw new Error(`postgresUrl has no database name: ${postgresUrl}`);
   url.pathname = '/postgres'; // maintenance database
-
+  const client = new Client({ connectionString: url.toString(), connectionTimeoutMillis: 5000 });
   try {
-    await execFileAsync('psql', [
-      url.toString(),
-      '-v',
-      'ON_ERROR_STOP=1',
-      '-qc',
-      `CREATE DATABASE "${name.replace(/"/g, '""')}"`,
-    ]);
+    await client.connect();
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!exists.rowCount) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
   } catch (err) {
-    const stderr = (err as { stderr?: string }).stderr ?? '';
-    // "already exists", or a concurrent creation losing the race on pg_database's unique index
-    if (/already exists|pg_database_datname_index/.test(stderr)) return;
-    throw new Error(`creating database "${name}" failed: ${stderr || (err as Error).message}`);
+    // A concurrent creation: "already exists", or the race lost on pg_database's unique index.
+    const code = (err as { code?: string }).code;
+    if (code === '42P04' || code === '23505') return;
+    throw new Error(`creating database "${name}" failed: ${(err as Error).message}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Whether a PostgreSQL server answers at this URL's host and port (any database). */
+export async function postgresAnswers(postgresUrl: string, timeoutMs = 1500): Promise<boolean> {
+  const url = new URL(postgresUrl);
+  url.pathname = '/postgres';
+  const client = new Client({ connectionString: url.toString(), connectionTimeoutMillis: timeoutMs });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 

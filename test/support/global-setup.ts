@@ -12,10 +12,10 @@ declare global {
 export default async function globalSetup(): Promise<void> {
   if (process.env.TEST_MONGODB_URI) return;
   const runId = `${Date.now().toString(36)}_${process.pid}`;
-  const database = await startEmbeddedFerretDb({
-    backend: 'postgresql',
-    postgresUrl: `postgres://postgres@127.0.0.1:5432/ferretdb_test_${runId}`,
-  });
+  const postgresUrl = `postgres://postgres@127.0.0.1:5432/ferretdb_test_${runId}`;
+  const database = await startEmbeddedFerretDb({ backend: 'postgresql', postgresUrl });
   process.env.TEST_MONGODB_URI = database.uri;
+  // The test apps add their GIN indexes there, as the service does on the embedded PostgreSQL.
+  process.env.TEST_FERRETDB_POSTGRES_URL = postgresUrl;
   globalThis.__TEST_DATABASE__ = database;
 }

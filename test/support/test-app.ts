@@ -57,7 +57,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const app = await createApp(config, uri.toString());
+  const app = await createApp(config, uri.toString(), { ferretDbPostgresUrl: process.env.TEST_FERRETDB_POSTGRES_URL });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const connection = app.get<Connection>(getConnectionToken());

@@ -58,9 +58,11 @@ export function buildApp(): void {
   }
 }
 
+/** One admin for the whole bench: a second server on the same data (the baseline's successor) logs in too. */
+const admin = { username: 'bench.admin', password: randomBytes(18).toString('base64url') };
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const port = await freePort();
-  const admin = { username: 'bench.admin', password: randomBytes(18).toString('base64url') };
   const log = openSync(options.logFile, 'a');
   const nodeArgs = [
     ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),

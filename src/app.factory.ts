@@ -1,23 +1,33 @@
-import helmet from '@fastify/helmet';
 import { Logger, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { createRootLogger, PinoLoggerService } from './common/logging/logger';
 import { requestIdFor } from './common/http/request-id';
-import { ProblemExceptionFilter, sendFrameworkError, sendProblem } from './common/problem/problem-exception.filter';
+import { securityHeaders } from './common/http/security-headers';
+import {
+  ProblemExceptionFilter,
+  sendFrameworkError,
+  sendProblem,
+} from './common/problem/problem-exception.filter';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { setupSwagger } from './swagger';
 
 export const API_PREFIX = 'api/v1';
 
+/** Helmet's headers, worked out once for every response. */
+const SECURITY_HEADERS = securityHeaders();
+
 export interface CreateAppOptions {
   /** Do not wait for the database at start-up (used by the OpenAPI generator, which never touches it). */
   lazyDatabase?: boolean;
   /** FerretDB's PostgreSQL database, when the database is FerretDB on PostgreSQL: GIN indexes are added there. */
   ferretDbPostgresUrl?: string;
+  /** Where the JSON logs go (standard output by default). */
+  logDestination?: DestinationStream;
 }
 
 /** Builds the fully configured application; used by main.ts, the tests and the OpenAPI script. */
@@ -26,7 +36,7 @@ export async function createApp(
   mongodbUri: string,
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
-  const rootLogger = createRootLogger(config.logLevel);
+  const rootLogger = createRootLogger(config.logLevel, options.logDestination);
   const adapter = new FastifyAdapter({
     loggerInstance: rootLogger,
     genReqId: requestIdFor,
@@ -43,38 +53,46 @@ export async function createApp(
     return503OnClosing: true,
     trustProxy: false,
     // Routing errors (bad percent-encoding, over-long path parameter) bypass hooks and handlers.
-    frameworkErrors: sendFrameworkError,
+    frameworkErrors: (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+      reply.headers(SECURITY_HEADERS);
+      sendFrameworkError(error, request, reply);
+    },
+    // One log line per request, written when it is answered (see configureApp).
+    disableRequestLogging: true,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, mongodbUri, options), adapter, {
-    logger: new PinoLoggerService(rootLogger),
-    bufferLogs: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, mongodbUri, options),
+    adapter,
+    {
+      logger: new PinoLoggerService(rootLogger),
+      bufferLogs: false,
+    },
+  );
   await configureApp(app, config);
   return app;
 }
 
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    reply.headers(SECURITY_HEADERS);
     reply.header('X-Request-Id', request.id);
+    done();
   });
+  fastify.addHook(
+    'onResponse',
+    (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      request.log.info(
+        { req: request, res: reply, responseTime: reply.elapsedTime },
+        'request completed',
+      );
+      done();
+    },
+  );
   // Errors Fastify raises before Nest sees the request (bad JSON, body too large).
   const logger = new Logger('Http');
   fastify.setErrorHandler((error, request, reply) => sendProblem(reply, request, error, logger));
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        // Helmet's default would have browsers fetch Swagger UI's own scripts over https, which
-        // leaves /docs blank whenever it is opened over plain http on anything but localhost.
-        upgradeInsecureRequests: null,
-      },
-    },
-  });
   app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [

@@ -47,11 +47,9 @@ describe('production configuration', () => {
       await expectSecurityHeaders(await send(baseUrl, method, path));
     });
 
-    // KNOWN GAP (reported): Fastify answers routing errors (a malformed percent escape, an
-    // over-long path parameter) through `frameworkErrors`, which skips the onRequest hooks that
-    // helmet sets its headers in. The problem document and X-Request-Id are right; the helmet
-    // headers are missing. `it.failing` keeps this visible: it turns red once it is fixed.
-    it.failing.each([
+    // Fastify answers routing errors (a malformed percent escape, an over-long path parameter)
+    // through `frameworkErrors`, which skips the onRequest hooks: the headers are set there too.
+    it.each([
       ['a 400 problem (malformed percent escape)', 'GET', '/api/v1/customer/%E0%A4%A'],
       ['a 422 problem (over-long path parameter)', 'GET', `/api/v1/customer/${'5'.repeat(300)}`],
     ])('sets the helmet headers on %s', async (_what, method, path) => {

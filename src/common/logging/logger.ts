@@ -1,5 +1,5 @@
 import { LoggerService } from '@nestjs/common';
-import pino, { Logger } from 'pino';
+import pino, { DestinationStream, Logger } from 'pino';
 import { LogLevel } from '../../config/app-config';
 import { maskPhoneNumbers } from '../phone/phone';
 
@@ -14,26 +14,34 @@ const REDACTED_PATHS = [
 ];
 
 /** Structured JSON logs. Passwords and tokens are redacted, phone numbers masked. */
-export function createRootLogger(level: LogLevel): Logger {
-  return pino({
-    level,
-    base: { service: 'pawnshop-customers' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({
-        id: req.id,
-        method: req.method,
-        url: maskPhoneNumbers(req.url),
-      }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-    hooks: {
-      logMethod(args, method) {
-        method.apply(this, args.map((arg) => (typeof arg === 'string' ? maskPhoneNumbers(arg) : arg)) as Parameters<typeof method>);
+export function createRootLogger(level: LogLevel, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'pawnshop-customers' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: maskPhoneNumbers(req.url),
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(
+            this,
+            args.map((arg) =>
+              typeof arg === 'string' ? maskPhoneNumbers(arg) : arg,
+            ) as Parameters<typeof method>,
+          );
+        },
       },
     },
-  });
+    destination ?? pino.destination(1),
+  );
 }
 
 /** Adapts pino to Nest's LoggerService so framework and app logs share one format. */
@@ -56,10 +64,16 @@ export class PinoLoggerService implements LoggerService {
     this.write('trace', message, context);
   }
 
-  private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace', message: unknown, context?: string, trace?: string) {
+  private write(
+    level: 'info' | 'error' | 'warn' | 'debug' | 'trace',
+    message: unknown,
+    context?: string,
+    trace?: string,
+  ) {
     const fields: Record<string, unknown> = { context };
     if (trace) fields.trace = trace;
-    if (typeof message === 'object' && message !== null) this.logger[level]({ ...fields, ...message });
+    if (typeof message === 'object' && message !== null)
+      this.logger[level]({ ...fields, ...message });
     else this.logger[level](fields, String(message));
   }
 }

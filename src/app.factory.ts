@@ -14,6 +14,7 @@ import {
 } from './common/problem/problem-exception.filter';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app-config';
+import { customerEtagHook } from './customers/customer-http';
 import { setupSwagger } from './swagger';
 
 export const API_PREFIX = 'api/v1';
@@ -79,6 +80,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     reply.header('X-Request-Id', request.id);
     done();
   });
+  fastify.addHook('preSerialization', customerEtagHook);
   fastify.addHook(
     'onResponse',
     (request: FastifyRequest, reply: FastifyReply, done: () => void) => {

@@ -10,7 +10,7 @@ import { ADMIN, TEST_JWT_SECRET } from '../support/test-app';
 /** The service's JSON log lines, as written. */
 class LogCapture extends Writable {
   readonly lines: Array<Record<string, unknown>> = [];
-  _write(chunk: Buffer, _encoding: string, done: () => void) {
+  override _write(chunk: Buffer, _encoding: string, done: () => void) {
     for (const line of chunk.toString().split('\n').filter(Boolean))
       this.lines.push(JSON.parse(line));
     done();

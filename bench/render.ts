@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { QUERY_TIMEOUT_MS } from './queries';
 import {
+  beforeAfterTable,
   growthTable,
   planTable,
   ratioTable,
@@ -28,11 +29,20 @@ const runs: RunResult[] = process.argv.slice(2).flatMap((file) => {
   }));
 });
 
-for (const run of runs)
+for (const run of runs) {
   console.log(`\n${runTable(run)}\n${ratioTable(run)}\n\n${planTable(run)}\n`);
+  // A baseline run is followed by the current app's run on the same data (BENCH_BASELINE=1).
+  const baseline = run.baseline
+    ? undefined
+    : runs.find((other) => other.baseline && other.backend === run.backend && other.n === run.n);
+  if (baseline)
+    console.log(
+      `\n#### Before and after, ${run.backend}, N=${run.n}\n\n${beforeAfterTable(baseline, run)}\n`,
+    );
+}
 for (const backend of new Set(runs.map((run) => run.backend))) {
   const ofBackend = runs.filter((run) => run.backend === backend && run.experiments.length === 0);
   if (new Set(ofBackend.map((run) => run.n)).size > 1)
     console.log(`\n### p50 growth with N, ${backend}\n\n${growthTable(ofBackend)}\n`);
 }
-console.log(`\n### Targets\n\n${targetTable(targetChecks(runs))}\n`);
+console.log(`\n### Targets\n\n${targetTable(targetChecks(runs.filter((run) => !run.baseline)))}\n`);

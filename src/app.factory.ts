@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { createRootLogger, PinoLoggerService } from './common/logging/logger';
+import { OneLinePerRequest } from './common/logging/request-log';
 import { requestIdFor } from './common/http/request-id';
 import { securityHeaders } from './common/http/security-headers';
 import {
@@ -58,8 +59,7 @@ export async function createApp(
       reply.headers(SECURITY_HEADERS);
       sendFrameworkError(error, request, reply);
     },
-    // One log line per request, written when it is answered (see configureApp).
-    disableRequestLogging: true,
+    logController: new OneLinePerRequest(),
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, mongodbUri, options),
@@ -81,16 +81,6 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     done();
   });
   fastify.addHook('preSerialization', customerEtagHook);
-  fastify.addHook(
-    'onResponse',
-    (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-      request.log.info(
-        { req: request, res: reply, responseTime: reply.elapsedTime },
-        'request completed',
-      );
-      done();
-    },
-  );
   // Errors Fastify raises before Nest sees the request (bad JSON, body too large).
   const logger = new Logger('Http');
   fastify.setErrorHandler((error, request, reply) => sendProblem(reply, request, error, logger));

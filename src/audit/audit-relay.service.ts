@@ -39,6 +39,18 @@ export class AuditRelay implements OnApplicationBootstrap, OnModuleDestroy {
     await Promise.allSettled([...this.inFlight]);
   }
 
+  /**
+   * Resolves once no relay, retry or sweep is running. The e2e tests wait for it before wiping
+   * the database, so that an entry read before the wipe is not written after it.
+   */
+  async idle(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve)); // let just-emitted events start
+    while (this.inFlight.size > 0 || this.relaying.size > 0) {
+      if (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+      else await this.pause(10); // between retries
+    }
+  }
+
   /** Relays one customer's pending entries now; throws if the audit store fails. */
   relay(customerId: string): Promise<void> {
     return this.track(this.relayOnce(customerId));

@@ -94,6 +94,20 @@ describe('audit relay when the audit store fails', () => {
     expect(store.events.size).toBe(1);
   }, 10_000);
 
+  it('is idle only once a relay, its retries included, has finished', async () => {
+    let failures = 2;
+    const insert = store.insertAll.bind(store);
+    store.insertAll = async (id, entries) => {
+      if (failures-- > 0) throw new Error('blip');
+      return insert(id, entries);
+    };
+    const handled = listener.handle(new CustomerTransactionRecordedEvent(customerId));
+    await relay.idle();
+    expect(store.events.size).toBe(1);
+    expect(outbox.pending.get(customerId)).toEqual([]);
+    await handled;
+  });
+
   it('delivers after a transient failure through its retries', async () => {
     let failures = 2;
     const insert = store.insertAll.bind(store);

@@ -4,6 +4,7 @@ import { Connection } from 'mongoose';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { createApp } from '../../src/app.factory';
+import { AuditRelay } from '../../src/audit/audit-relay.service';
 import { UsersService } from '../../src/auth/users/users.service';
 import { loadConfig, AppConfig } from '../../src/config/app-config';
 import { withResponseValidation } from './openapi-validator';
@@ -92,8 +93,14 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
       return login(username, password);
     },
     async reset() {
-      const collections = await connection.db!.collections();
-      await Promise.all(collections.map((c) => c.deleteMany({})));
+      // An audit relay still running could write what it read before the wipe after it: wait for
+      // it, wipe, and wipe again after whatever had just started when the first wipe ran.
+      const relay = app.get(AuditRelay);
+      for (let pass = 0; pass < 2; pass++) {
+        await relay.idle();
+        const collections = await connection.db!.collections();
+        await Promise.all(collections.map((c) => c.deleteMany({})));
+      }
       await app.get(UsersService).onApplicationBootstrap();
     },
     async close() {

@@ -1,4 +1,4 @@
-import { Logger, RequestMethod } from '@nestjs/common';
+import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -11,7 +11,6 @@ import { securityHeaders } from './common/http/security-headers';
 import {
   ProblemExceptionFilter,
   sendFrameworkError,
-  sendProblem,
 } from './common/problem/problem-exception.filter';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app-config';
@@ -81,9 +80,6 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     done();
   });
   fastify.addHook('preSerialization', customerEtagHook);
-  // Errors Fastify raises before Nest sees the request (bad JSON, body too large).
-  const logger = new Logger('Http');
-  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, request, error, logger));
 
   app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   app.setGlobalPrefix(API_PREFIX, {

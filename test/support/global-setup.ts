@@ -1,7 +1,6 @@
 import { startEmbeddedFerretDb } from '../../src/database/embedded-ferretdb';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __TEST_DATABASE__: { stop(): Promise<void> } | undefined;
 }
 

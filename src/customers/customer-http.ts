@@ -85,7 +85,7 @@ export function customerEtagHook(
 ): void {
   const version = (payload as Partial<CustomerResponseDto> | null)?.version;
   if (
-    (request.routeOptions.config as CustomerRouteConfig).customerEtag &&
+    (request.routeOptions?.config as CustomerRouteConfig | undefined)?.customerEtag &&
     reply.statusCode < 300 &&
     typeof version === 'number'
   )

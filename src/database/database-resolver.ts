@@ -72,6 +72,23 @@ export async function resolveDatabase(
     return { uri: mongodbUri, description: 'MONGODB_URI', stop: async () => undefined };
   }
   const backend = await chooseBackend(defaults);
+  try {
+    return await startEmbedded(backend, defaults);
+  } catch (error) {
+    // `auto` found a PostgreSQL but could not use it (no right to create the database, say):
+    // SQLite still gives a working service, which is what `auto` promises.
+    if (defaults.backend !== 'auto' || backend !== 'postgresql') throw error;
+    process.stderr.write(
+      `${JSON.stringify({ level: 40, msg: 'embedded database: PostgreSQL unusable, falling back to SQLite', err: (error as Error).message })}\n`,
+    );
+    return startEmbedded('sqlite', defaults);
+  }
+}
+
+async function startEmbedded(
+  backend: EmbeddedBackend,
+  defaults: EmbeddedDefaults,
+): Promise<ResolvedDatabase> {
   const postgresUrl =
     backend === 'postgresql'
       ? postgresDatabaseUrl(defaults.postgresUrl, defaults.dataDir)

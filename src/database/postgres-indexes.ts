@@ -38,43 +38,42 @@ export async function ensurePostgresIndexes(
   const client = new Client({ connectionString: postgresUrl, connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
+    const tables = await ferretDbTables(client, database);
+    const existing = await client.query<{ indexname: string }>(
+      'SELECT indexname FROM pg_indexes WHERE schemaname = $1',
+      [database],
+    );
+    const present = new Set(existing.rows.map((row) => row.indexname));
     const created: string[] = [];
+    const toAnalyze = new Set<string>();
     for (const { collection, field } of POSTGRES_GIN_INDEXES) {
-      const table = await ferretDbTable(client, database, collection);
-      if (!table) continue;
+      const table = tables.get(collection);
       const name = ginIndexName(collection, field);
-      const exists = await client.query(
-        'SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND indexname = $2',
-        [database, name],
-      );
-      if (exists.rowCount) continue;
+      if (!table || present.has(name)) continue;
       await client.query(
         `CREATE INDEX IF NOT EXISTS ${ident(name)} ON ${ident(database)}.${ident(table)} USING gin ((_jsonb -> ${literal(field)}) jsonb_path_ops)`,
       );
-      await client.query(`ANALYZE ${ident(database)}.${ident(table)}`);
       created.push(name);
+      toAnalyze.add(table);
     }
+    for (const table of toAnalyze) await client.query(`ANALYZE ${ident(database)}.${ident(table)}`);
     return created;
   } finally {
     await client.end();
   }
 }
 
-async function ferretDbTable(
-  client: Client,
-  database: string,
-  collection: string,
-): Promise<string | undefined> {
+/** FerretDB's table for each collection of `database`, from its metadata table (none yet: empty). */
+async function ferretDbTables(client: Client, database: string): Promise<Map<string, string>> {
   const metadata = await client.query(
     'SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2',
     [database, METADATA_TABLE],
   );
-  if (!metadata.rowCount) return undefined;
-  const row = await client.query<{ table: string }>(
-    `SELECT _jsonb ->> 'table' AS table FROM ${ident(database)}.${ident(METADATA_TABLE)} WHERE _jsonb ->> '_id' = $1`,
-    [collection],
+  if (!metadata.rowCount) return new Map();
+  const rows = await client.query<{ collection: string; table: string }>(
+    `SELECT _jsonb ->> '_id' AS collection, _jsonb ->> 'table' AS table FROM ${ident(database)}.${ident(METADATA_TABLE)}`,
   );
-  return row.rows[0]?.table;
+  return new Map(rows.rows.map((row) => [row.collection, row.table]));
 }
 
 /** A PostgreSQL identifier; the names here are ours or FerretDB's, quoted all the same. */

@@ -1,11 +1,5 @@
 import { Writable } from 'node:stream';
-import request from 'supertest';
-import { createApp } from '../../src/app.factory';
-import { loadConfig } from '../../src/config/app-config';
-import { getConnectionToken } from '@nestjs/mongoose';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Connection } from 'mongoose';
-import { ADMIN, TEST_JWT_SECRET } from '../support/test-app';
+import { startTestApp, TestApp } from '../support/test-app';
 
 /** The service's JSON log lines, as written. */
 class LogCapture extends Writable {
@@ -18,38 +12,16 @@ class LogCapture extends Writable {
 }
 
 describe('request log', () => {
-  let app: NestFastifyApplication;
+  let t: TestApp;
   const logs = new LogCapture();
   const requestLines = () => logs.lines.filter((line) => line.msg === 'request completed');
 
-  beforeAll(async () => {
-    const uri = new URL(process.env.TEST_MONGODB_URI!);
-    uri.pathname = `/t_log_${process.pid}_${Date.now().toString(36)}`;
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      JWT_SECRET: TEST_JWT_SECRET,
-      ADMIN_USERNAME: ADMIN.username,
-      ADMIN_PASSWORD: ADMIN.password,
-      LOG_LEVEL: 'info',
-    });
-    app = await createApp(config, uri.toString(), { logDestination: logs });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-  });
-  afterAll(async () => {
-    await app
-      .get<Connection>(getConnectionToken())
-      .dropDatabase()
-      .catch(() => undefined);
-    await app.close();
-  });
+  beforeAll(async () => (t = await startTestApp({ LOG_LEVEL: 'info' }, { logDestination: logs })));
+  afterAll(() => t.close());
 
   it('writes one line per request, when it is answered, with status, time and request id', async () => {
     logs.lines.length = 0;
-    const res = await request(app.getHttpServer())
-      .get('/health/live')
-      .set('X-Request-Id', 'log-test-1')
-      .expect(200);
+    const res = await t.http().get('/health/live').set('X-Request-Id', 'log-test-1').expect(200);
     expect(res.headers['x-request-id']).toBe('log-test-1');
     const lines = logs.lines.filter((line) => line.reqId === 'log-test-1');
     expect(lines).toHaveLength(1);
@@ -64,7 +36,8 @@ describe('request log', () => {
 
   it('masks phone numbers in the URL and never logs the token', async () => {
     logs.lines.length = 0;
-    await request(app.getHttpServer())
+    await t
+      .http()
       .get('/api/v1/customer/5551234567')
       .set('Authorization', 'Bearer not-a-real-token-abcdef')
       .set('X-Request-Id', 'log-test-2')

@@ -1,6 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { createApp } from '../../src/app.factory';
@@ -19,6 +20,8 @@ export interface TestAppOptions {
    * once a second app closes, use the first one only for public routes (or start another).
    */
   databaseName?: string;
+  /** Where the app's JSON logs go (a test that reads them). */
+  logDestination?: DestinationStream;
 }
 
 export interface TestApp {
@@ -44,11 +47,15 @@ export interface TestApp {
 let databaseCounter = 0;
 
 /** A fully configured app on its own database of the run's FerretDB (or TEST_MONGODB_URI). */
-export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const base = process.env.TEST_MONGODB_URI;
   if (!base) throw new Error('TEST_MONGODB_URI is not set: run through jest (global setup)');
   const uri = new URL(base);
-  const databaseName = options.databaseName ?? `t_${process.pid}_${++databaseCounter}_${Date.now().toString(36)}`;
+  const databaseName =
+    options.databaseName ?? `t_${process.pid}_${++databaseCounter}_${Date.now().toString(36)}`;
   uri.pathname = `/${databaseName}`;
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -58,7 +65,10 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const app = await createApp(config, uri.toString(), { ferretDbPostgresUrl: process.env.TEST_FERRETDB_POSTGRES_URL });
+  const app = await createApp(config, uri.toString(), {
+    ferretDbPostgresUrl: process.env.TEST_FERRETDB_POSTGRES_URL,
+    logDestination: options.logDestination,
+  });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const connection = app.get<Connection>(getConnectionToken());
@@ -67,7 +77,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
 
   const login = async (username: string, password: string) => {
     const res = await http().post('/api/v1/auth/login').send({ username, password });
-    if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 200)
+      throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.access_token as string;
   };
   let userCounter = 0;
@@ -89,7 +100,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
         .post('/api/v1/auth/users')
         .set('Authorization', `Bearer ${await testApp.adminToken()}`)
         .send({ username, password, role });
-      if (res.status !== 201) throw new Error(`create user failed: ${res.status} ${JSON.stringify(res.body)}`);
+      if (res.status !== 201)
+        throw new Error(`create user failed: ${res.status} ${JSON.stringify(res.body)}`);
       return login(username, password);
     },
     async reset() {

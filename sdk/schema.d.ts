@@ -563,7 +563,7 @@ export interface components {
         };
         StatusReasonBodyDto: {
             /**
-             * @description Required: in the query string or in the body (if both, they must be equal)
+             * @description Required: in the query string or in the body (if both, they must be equal); trimmed, then 3-500 characters
              * @example Repeated missed payments
              */
             reason?: string;
@@ -606,7 +606,7 @@ export interface components {
              */
             role: "staff" | "admin";
             /**
-             * @description Lower-case, 3-64 characters
+             * @description 3-64 letters, digits, dots, dashes or underscores; trimmed and stored lower-case
              * @example clerk.jane
              */
             username: string;
@@ -1045,6 +1045,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
                 };
             };
+            /** @description VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character in the input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "detail": "VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character in the input",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 422,
+                     *       "title": "Unprocessable Content",
+                     *       "type": "https://pawnshop.example/problems/validation-failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
@@ -1154,6 +1173,25 @@ export interface operations {
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character in the input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "detail": "VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character in the input",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 422,
+                     *       "title": "Unprocessable Content",
+                     *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
@@ -1397,6 +1435,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Case-insensitive */
                 username: string;
             };
             cookie?: never;
@@ -2019,6 +2058,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
                 };
             };
+            /** @description VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character in the input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "detail": "VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character in the input",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 422,
+                     *       "title": "Unprocessable Content",
+                     *       "type": "https://pawnshop.example/problems/validation-failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
@@ -2461,7 +2519,7 @@ export interface operations {
     archiveCustomer: {
         parameters: {
             query?: {
-                /** @description Required: in the query string or in the body (if both, they must be equal) */
+                /** @description Required: in the query string or in the body (if both, they must be equal); trimmed, then 3-500 characters */
                 reason?: string;
             };
             header?: never;
@@ -2683,7 +2741,7 @@ export interface operations {
     banCustomer: {
         parameters: {
             query?: {
-                /** @description Required: in the query string or in the body (if both, they must be equal) */
+                /** @description Required: in the query string or in the body (if both, they must be equal); trimmed, then 3-500 characters */
                 reason?: string;
             };
             header?: never;
@@ -2905,7 +2963,7 @@ export interface operations {
     deactivateCustomer: {
         parameters: {
             query?: {
-                /** @description Required: in the query string or in the body (if both, they must be equal) */
+                /** @description Required: in the query string or in the body (if both, they must be equal); trimmed, then 3-500 characters */
                 reason?: string;
             };
             header?: never;
@@ -3285,7 +3343,7 @@ export interface operations {
     reactivateCustomer: {
         parameters: {
             query?: {
-                /** @description Required: in the query string or in the body (if both, they must be equal) */
+                /** @description Required: in the query string or in the body (if both, they must be equal); trimmed, then 3-500 characters */
                 reason?: string;
             };
             header?: never;
@@ -3507,7 +3565,7 @@ export interface operations {
     suspendCustomer: {
         parameters: {
             query?: {
-                /** @description Required: in the query string or in the body (if both, they must be equal) */
+                /** @description Required: in the query string or in the body (if both, they must be equal); trimmed, then 3-500 characters */
                 reason?: string;
             };
             header?: never;

@@ -12,12 +12,13 @@ import {
   ProblemExceptionFilter,
   sendFrameworkError,
 } from './common/problem/problem-exception.filter';
+import { UndeclaredQueryInterceptor } from './common/validation/undeclared-query.interceptor';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { customerEtagHook } from './customers/customer-http';
+import { API_PREFIX } from './app.constants';
 import { setupSwagger } from './swagger';
 
-export const API_PREFIX = 'api/v1';
 
 /** Helmet's headers, worked out once for every response. */
 const SECURITY_HEADERS = securityHeaders();
@@ -89,6 +90,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     ],
   });
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(new UndeclaredQueryInterceptor());
   app.useGlobalFilters(new ProblemExceptionFilter());
   if (config.swaggerEnabled) setupSwagger(app);
 }

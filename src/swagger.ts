@@ -19,6 +19,7 @@ const PROBLEM_SCHEMA = { $ref: '#/components/schemas/ProblemResponseDto' };
 /** Responses any operation of the API can give, whatever its decorators say. */
 const COMMON_PROBLEMS: Record<string, string> = {
   '400': 'MALFORMED_REQUEST: the URL or the JSON body cannot be parsed',
+  '422': 'VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character in the input',
   '500': 'INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs',
   '503': 'DATABASE_UNAVAILABLE: retry after Retry-After seconds',
 };

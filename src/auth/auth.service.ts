@@ -26,19 +26,17 @@ export class AuthService {
 
   async login(rawUsername: string, password: string): Promise<TokenResponseDto> {
     const username = rawUsername.trim().toLowerCase();
-    const retryAfter = await this.throttle.retryAfterSeconds(username);
+    const retryAfter = await this.throttle.reserve(username);
     if (retryAfter > 0) {
       throw new ApiException(429, 'TOO_MANY_LOGIN_ATTEMPTS', 'Too many failed logins; try again later.', undefined, {
         'Retry-After': String(retryAfter),
       });
     }
+    // The reserved attempt counts as a failure unless the credentials turn out right.
     const user = await this.users.findByUsername(username);
     const passwordMatches = await this.hasher.verify(user?.passwordHash, password);
-    if (!user || !passwordMatches || !user.active) {
-      await this.throttle.recordFailure(username);
-      throw INVALID_CREDENTIALS();
-    }
-    await this.throttle.reset(username);
+    if (!user || !passwordMatches || !user.active) throw INVALID_CREDENTIALS();
+    await this.throttle.release(username);
     const payload: JwtPayload = { sub: user.username, role: user.role };
     return {
       access_token: await this.jwt.signAsync(payload),

@@ -60,6 +60,37 @@ describe('login throttle: 5 failed logins per username in 15 minutes', () => {
     expectThrottled(await attempt(t, ADMIN.username, ADMIN.password));
   });
 
+  it('checks exactly 5 passwords out of a burst of 30 concurrent guesses', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => attempt(t, ADMIN.username, `burst-wrong-${i}`)),
+    );
+    const statuses = results.map((res) => res.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(25);
+    expectThrottled(await attempt(t, ADMIN.username, ADMIN.password));
+  });
+
+  it('lets the right password through a concurrent burst only if it got one of the 5 checks', async () => {
+    const guesses = Array.from({ length: 29 }, (_, i) => attempt(t, ADMIN.username, `burst-wrong-${i}`));
+    const results = await Promise.all([...guesses, attempt(t, ADMIN.username, ADMIN.password)]);
+    const statuses = results.map((res) => res.status);
+    expect(statuses.filter((status) => status !== 429)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(1);
+  });
+
+  it('keeps counting the failures before a successful login', async () => {
+    await fail(t, ADMIN.username, 4);
+    await attempt(t, ADMIN.username, ADMIN.password).expect(200);
+    await fail(t, ADMIN.username, 1);
+    expectThrottled(await attempt(t, ADMIN.username, ADMIN.password));
+  });
+
+  it('does not count successful logins', async () => {
+    for (let i = 0; i < 8; i++) await attempt(t, ADMIN.username, ADMIN.password).expect(200);
+    await fail(t, ADMIN.username, 4);
+    await attempt(t, ADMIN.username, ADMIN.password).expect(200);
+  });
+
   it('lets the user in again once the window has passed', async () => {
     await fail(t, ADMIN.username, 5);
     expectThrottled(await attempt(t, ADMIN.username, ADMIN.password));

@@ -110,6 +110,13 @@ describe('users and roles', () => {
       await t.login(JANE.username, JANE.password);
     });
 
+    it('stores a username trimmed and lower-case, as login reads it', async () => {
+      const res = await createUser({ ...JANE, username: '  Clerk.JANE ' }).expect(201);
+      expect(res.body.username).toBe(JANE.username);
+      await t.login('CLERK.jane', JANE.password);
+      expectProblem(await createUser(JANE), 409, 'USERNAME_TAKEN');
+    });
+
     it('accepts a password of exactly 12 characters', async () => {
       await createUser({ ...JANE, password: 'x'.repeat(12) }).expect(201);
     });
@@ -119,7 +126,7 @@ describe('users and roles', () => {
       ['a missing password', { username: JANE.username, role: 'staff' }, 'password'],
       ['an unknown role', { ...JANE, role: 'owner' }, 'role'],
       ['a missing role', { username: JANE.username, password: JANE.password }, 'role'],
-      ['an upper-case username', { ...JANE, username: 'Clerk.Jane' }, 'username'],
+      ['a password of only spaces', { ...JANE, password: ' '.repeat(16) }, 'password'],
       ['a too short username', { ...JANE, username: 'jo' }, 'username'],
       ['an operator as username', { ...JANE, username: { $gt: '' } }, 'username'],
       ['an unknown field', { ...JANE, active: false }, 'active'],
@@ -213,6 +220,10 @@ describe('users and roles', () => {
       ['a non-boolean active', { active: 'no' }, 'active'],
       ['an unknown field', { username: 'renamed.jane' }, 'username'],
       ['an operator', { role: { $ne: 'staff' } }, 'role'],
+      ['a null role', { role: null }, 'role'],
+      ['a null active', { active: null }, 'active'],
+      ['a null password', { password: null }, 'password'],
+      ['a password of only spaces', { password: ' '.repeat(12) }, 'password'],
     ])('refuses %s with 422 and changes nothing', async (_why, body, field) => {
       const before = await storedUser(JANE.username);
       const res = await updateUser(JANE.username, body);
@@ -222,6 +233,18 @@ describe('users and roles', () => {
           expect.arrayContaining([expect.objectContaining({ field })]),
         );
       expect(await storedUser(JANE.username)).toEqual(before);
+    });
+
+    it('finds the user whatever the case of the username in the path', async () => {
+      const res = await updateUser('Clerk.Jane', { role: 'admin' }).expect(200);
+      expect(res.body).toMatchObject({ username: JANE.username, role: 'admin' });
+    });
+
+    it('refuses null for the own account too, so an admin cannot lock themselves out that way', async () => {
+      for (const body of [{ active: null }, { role: null }]) {
+        expectProblem(await updateUser(ADMIN.username, body), 422, 'VALIDATION_FAILED');
+      }
+      expect(await storedUser(ADMIN.username)).toMatchObject({ role: 'admin', active: true });
     });
 
     it('refuses a malformed username in the path with 422', async () => {

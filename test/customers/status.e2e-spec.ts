@@ -152,6 +152,13 @@ describe('POST /api/v1/customer/{phone}/{action}', () => {
       expectCustomer(await changeStatus(t, admin, customer.phone_number, 'reactivate', 'r'.repeat(500)), 200, { status: 'active' });
     });
 
+    it('records the reason trimmed', async () => {
+      const customer = await createCustomer(t, admin);
+      await changeStatus(t, admin, customer.phone_number, 'suspend', '  overdue payment  ');
+      const [event] = (await historyOf(t, admin, customer.phone_number)).body.items;
+      expect(event).toMatchObject({ action: 'customer.status_changed', reason: 'overdue payment' });
+    });
+
     type Send = (phone: string, action: StatusAction) => Promise<Response>;
     const refusals: [string, Send][] = [
       ['no reason at all', (phone, action) => t.http().post(`${phonePath(phone)}/${action}`).set(bearer(admin)).then((r) => r)],
@@ -161,6 +168,11 @@ describe('POST /api/v1/customer/{phone}/{action}', () => {
       ['a 2-character query reason', (phone, action) => t.http().post(`${phonePath(phone)}/${action}`).query({ reason: 'ab' }).set(bearer(admin)).then((r) => r)],
       ['a 501-character query reason', (phone, action) => t.http().post(`${phonePath(phone)}/${action}`).query({ reason: 'r'.repeat(501) }).set(bearer(admin)).then((r) => r)],
       ['an empty query reason', (phone, action) => t.http().post(`${phonePath(phone)}/${action}`).query({ reason: '' }).set(bearer(admin)).then((r) => r)],
+      ['a null body reason', (phone, action) => t.http().post(`${phonePath(phone)}/${action}`).set(bearer(admin)).send({ reason: null }).then((r) => r)],
+      ['a reason of only spaces', (phone, action) => t.http().post(`${phonePath(phone)}/${action}`).query({ reason: '     ' }).set(bearer(admin)).then((r) => r)],
+      ['a reason of 2 characters padded with spaces', (phone, action) => t.http().post(`${phonePath(phone)}/${action}`).set(bearer(admin)).send({ reason: '  ab  ' }).then((r) => r)],
+      ['a reason holding a NUL character', (phone, action) => t.http().post(`${phonePath(phone)}/${action}`).set(bearer(admin)).send({ reason: 'abc\u0000def' }).then((r) => r)],
+      ['a query reason holding a NUL character', (phone, action) => t.http().post(`${phonePath(phone)}/${action}?reason=abc%00def`).set(bearer(admin)).then((r) => r)],
       ['a non-string reason', (phone, action) => t.http().post(`${phonePath(phone)}/${action}`).set(bearer(admin)).send({ reason: 12345 }).then((r) => r)],
       ['an operator as reason', (phone, action) => t.http().post(`${phonePath(phone)}/${action}`).set(bearer(admin)).send({ reason: { $ne: null } }).then((r) => r)],
       ['an unknown body field', (phone, action) => t.http().post(`${phonePath(phone)}/${action}`).set(bearer(admin)).send({ reason: 'Valid reason', status: 'active' }).then((r) => r)],

@@ -1,13 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { trimLower, whenSent } from '../../common/validation/transforms';
 import { ROLES, Role } from '../roles';
 
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,63}$/;
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
+const NOT_ONLY_SPACES = /\S/;
 
 export class UserCreateDto {
-  @ApiProperty({ example: 'clerk.jane', pattern: USERNAME_PATTERN.source, description: 'Lower-case, 3-64 characters' })
+  @ApiProperty({
+    example: 'clerk.jane',
+    pattern: USERNAME_PATTERN.source,
+    description: '3-64 letters, digits, dots, dashes or underscores; trimmed and stored lower-case',
+  })
+  @trimLower
   @IsString()
   @Matches(USERNAME_PATTERN, { message: 'username must be 3-64 lower-case letters, digits, dots, dashes or underscores' })
   username: string;
@@ -16,6 +23,7 @@ export class UserCreateDto {
   @IsString()
   @MinLength(MIN_PASSWORD_LENGTH)
   @MaxLength(MAX_PASSWORD_LENGTH)
+  @Matches(NOT_ONLY_SPACES, { message: 'password must not be only spaces' })
   password: string;
 
   @ApiProperty({ enum: ROLES, example: 'staff' })
@@ -25,25 +33,27 @@ export class UserCreateDto {
 
 export class UserUpdateDto {
   @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
+  @whenSent
   @IsIn(ROLES)
   role?: Role;
 
   @ApiPropertyOptional({ example: false, description: 'false disables the user; their tokens stop working at once' })
-  @IsOptional()
+  @whenSent
   @IsBoolean()
   active?: boolean;
 
   @ApiPropertyOptional({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH, format: 'password' })
-  @IsOptional()
+  @whenSent
   @IsString()
   @MinLength(MIN_PASSWORD_LENGTH)
   @MaxLength(MAX_PASSWORD_LENGTH)
+  @Matches(NOT_ONLY_SPACES, { message: 'password must not be only spaces' })
   password?: string;
 }
 
 export class UsernameParamDto {
-  @ApiProperty({ example: 'clerk.jane' })
+  @ApiProperty({ example: 'clerk.jane', description: 'Case-insensitive' })
+  @trimLower
   @IsString()
   @Matches(USERNAME_PATTERN, { message: 'username must be 3-64 lower-case letters, digits, dots, dashes or underscores' })
   username: string;

@@ -6,43 +6,71 @@ import { LoginAttempt } from './login-attempt.schema';
 export const MAX_FAILED_LOGINS = 5;
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 const DUPLICATE_KEY = 11000;
+const RESERVE_ROUNDS = 5;
 
 /**
- * Counts failed logins per username in a fixed 15-minute window that opens at the first
- * failure. Each step is one atomic write, so concurrent attempts are all counted.
+ * Counts failed logins per username in a fixed 15-minute window that opens at the first one.
+ *
+ * Every attempt first reserves one of the window's 5 slots in a single atomic write, and only a
+ * successful login gives its slot back. So a burst of concurrent guesses gets exactly 5 password
+ * checks, however many requests it sends at once, and earlier failures stay counted after a
+ * success: "5 failed logins within 15 minutes", whatever happened in between.
  */
 @Injectable()
 export class LoginThrottleService {
   constructor(@InjectModel(LoginAttempt.name) private readonly attempts: Model<LoginAttempt>) {}
 
-  /** Seconds until the username may try again, or 0 when it may try now. */
-  async retryAfterSeconds(username: string, now = new Date()): Promise<number> {
-    const attempt = await this.attempts.findById(username).lean<LoginAttempt>().exec();
-    if (!attempt || attempt.failures < MAX_FAILED_LOGINS) return 0;
-    const remainingMs = attempt.window_start.getTime() + LOGIN_WINDOW_MS - now.getTime();
-    return remainingMs > 0 ? Math.ceil(remainingMs / 1000) : 0;
+  /** Reserves an attempt: 0 when the caller may check the password, else the seconds until it may. */
+  async reserve(username: string, now = new Date()): Promise<number> {
+    const windowFloor = new Date(now.getTime() - LOGIN_WINDOW_MS);
+    for (let round = 0; round < RESERVE_ROUNDS; round++) {
+      const slot = await this.attempts
+        .findOneAndUpdate(
+          {
+            _id: username,
+            window_start: trusted({ $gt: windowFloor }),
+            failures: trusted({ $lt: MAX_FAILED_LOGINS }),
+          },
+          { $inc: { failures: 1 } },
+        )
+        .lean()
+        .exec();
+      if (slot) return 0;
+
+      const current = await this.attempts.findById(username).lean<LoginAttempt>().exec();
+      const windowIsOpen = current !== null && current.window_start > windowFloor;
+      if (windowIsOpen && current.failures >= MAX_FAILED_LOGINS) {
+        const remainingMs = current.window_start.getTime() + LOGIN_WINDOW_MS - now.getTime();
+        return Math.max(1, Math.ceil(remainingMs / 1000));
+      }
+      // A window opened (or a slot freed) since the first write: reserve again.
+      if (windowIsOpen) continue;
+      if (await this.openWindow(username, now, windowFloor)) return 0;
+    }
+    return 1; // the window changed hands on every round: refuse rather than check unthrottled
   }
 
-  async recordFailure(username: string, now = new Date()): Promise<void> {
-    const windowOpen = { _id: username, window_start: trusted({ $gt: new Date(now.getTime() - LOGIN_WINDOW_MS) }) };
-    const counted = await this.attempts.findOneAndUpdate(windowOpen, { $inc: { failures: 1 } }).lean().exec();
-    if (counted) return;
+  /** Gives a successful attempt's slot back. */
+  async release(username: string): Promise<void> {
+    await this.attempts
+      .updateOne({ _id: username, failures: trusted({ $gt: 0 }) }, { $inc: { failures: -1 } })
+      .exec();
+  }
+
+  /** Starts a window holding this attempt, replacing an expired one; false if another attempt just did. */
+  private async openWindow(username: string, now: Date, windowFloor: Date): Promise<boolean> {
     try {
-      // No open window: start one (replacing an expired one). A concurrent start wins once.
       await this.attempts
         .findOneAndUpdate(
-          { _id: username, window_start: trusted({ $lte: new Date(now.getTime() - LOGIN_WINDOW_MS) }) },
+          { _id: username, window_start: trusted({ $lte: windowFloor }) },
           { $set: { window_start: now, failures: 1 } },
           { upsert: true },
         )
         .exec();
+      return true;
     } catch (error) {
       if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
-      await this.attempts.findOneAndUpdate(windowOpen, { $inc: { failures: 1 } }).exec();
+      return false;
     }
-  }
-
-  async reset(username: string): Promise<void> {
-    await this.attempts.deleteOne({ _id: username, failures: trusted({ $lt: MAX_FAILED_LOGINS }) }).exec();
   }
 }

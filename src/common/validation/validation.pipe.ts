@@ -26,11 +26,37 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
-/** Refuses absurdly nested input with a 422 before class-transformer recurses into it. */
-class DepthLimitedValidationPipe extends ValidationPipe {
+/**
+ * The path (`a.b.0`) of the first string or key holding a NUL character, if any. MongoDB keeps
+ * NUL in strings, but no field of ours has a use for one, and FerretDB's PostgreSQL backend
+ * cannot store it (jsonb refuses `\u0000`): refusing it here keeps it a 422 on every server.
+ */
+export function pathOfNulCharacter(value: unknown, parent = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? parent : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const path = parent ? `${parent}.${key}` : key;
+    if (key.includes('\u0000')) return path;
+    const found = pathOfNulCharacter(child, path);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Refuses absurdly nested input with a 422 before class-transformer recurses into it, and NUL
+ * characters anywhere in a body, query or path parameter.
+ */
+class GuardedValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type !== 'custom' && nestsDeeperThan(value, MAX_INPUT_DEPTH)) {
-      throw validationFailed([{ field: metadata.data ?? metadata.type, message: `nests deeper than ${MAX_INPUT_DEPTH} levels` }]);
+    if (metadata.type === 'custom') return super.transform(value, metadata);
+    const root = metadata.data ?? '';
+    if (nestsDeeperThan(value, MAX_INPUT_DEPTH)) {
+      throw validationFailed([{ field: root || metadata.type, message: `nests deeper than ${MAX_INPUT_DEPTH} levels` }]);
+    }
+    const nulAt = pathOfNulCharacter(value, root);
+    if (nulAt !== undefined) {
+      throw validationFailed([{ field: nulAt || metadata.type, message: 'must not contain NUL characters' }]);
     }
     return super.transform(value, metadata);
   }
@@ -41,7 +67,7 @@ class DepthLimitedValidationPipe extends ValidationPipe {
  * assignment, no smuggled operators), values are transformed into their DTO types.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new DepthLimitedValidationPipe({
+  return new GuardedValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import {
   IsEmail,
   IsIn,
@@ -8,8 +7,8 @@ import {
   Length,
   Matches,
   MaxLength,
-  ValidateIf,
 } from 'class-validator';
+import { trim, trimLower, whenNotNull, whenSent } from '../../common/validation/transforms';
 import { CUSTOMER_STATUSES } from '../customer-rules';
 import { CUSTOMER_SORT_FIELDS, CustomerSortField } from '../customers.repository';
 import { MAX_SEARCH_LENGTH } from '../search-keys';
@@ -19,14 +18,6 @@ import { IsPhoneNumber, PHONE_EXAMPLE } from './phone';
 export const NAME_MAX = 100;
 export const NOTES_MAX = 2000;
 export const EMAIL_MAX = 254;
-
-const trim = Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
-const trimLower = Transform(({ value }) =>
-  typeof value === 'string' ? value.trim().toLowerCase() : value,
-);
-/** Validates the field only when sent; `null` then fails unless the field allows removal. */
-const whenSent = ValidateIf((_object, value) => value !== undefined);
-const whenNotNull = ValidateIf((_object, value) => value !== undefined && value !== null);
 
 export class CustomerCreateDto {
   @ApiProperty({

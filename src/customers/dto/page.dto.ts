@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { toInteger } from '../../common/validation/transforms';
 
 export const MAX_PER_PAGE = 100;
 
@@ -8,18 +8,18 @@ export const MAX_PER_PAGE = 100;
 export class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, default: 1, example: 1 })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @toInteger
   @Max(1_000_000)
+  @Min(1)
+  @IsInt()
   page: number = 1;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, default: 10, example: 10 })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @toInteger
   @Max(MAX_PER_PAGE)
+  @Min(1)
+  @IsInt()
   per_page: number = 10;
 }
 

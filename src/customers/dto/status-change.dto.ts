@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { IsString, Length } from 'class-validator';
+import { trim, whenSent } from '../../common/validation/transforms';
 
 export const REASON_MIN = 3;
 export const REASON_MAX = 500;
@@ -8,12 +9,14 @@ const reasonProperty = {
   example: 'Repeated missed payments',
   minLength: REASON_MIN,
   maxLength: REASON_MAX,
-  description: 'Required: in the query string or in the body (if both, they must be equal)',
+  description:
+    'Required: in the query string or in the body (if both, they must be equal); trimmed, then 3-500 characters',
 };
 
 export class StatusReasonQueryDto {
   @ApiPropertyOptional(reasonProperty)
-  @IsOptional()
+  @whenSent
+  @trim
   @IsString()
   @Length(REASON_MIN, REASON_MAX)
   reason?: string;
@@ -21,7 +24,8 @@ export class StatusReasonQueryDto {
 
 export class StatusReasonBodyDto {
   @ApiPropertyOptional(reasonProperty)
-  @IsOptional()
+  @whenSent
+  @trim
   @IsString()
   @Length(REASON_MIN, REASON_MAX)
   reason?: string;

@@ -2,7 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { API_PREFIX } from '../../../src/app.factory';
+import { API_PREFIX } from '../../../src/app.constants';
 import { IS_PUBLIC } from '../../../src/auth/decorators/public.decorator';
 import { ROLES_KEY } from '../../../src/auth/decorators/roles.decorator';
 import type { Role } from '../../../src/auth/roles';

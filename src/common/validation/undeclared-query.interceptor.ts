@@ -1,0 +1,52 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import type { FastifyRequest } from 'fastify';
+import { Observable } from 'rxjs';
+import { API_PREFIX } from '../../app.constants';
+import { validationFailed } from '../problem/api-exception';
+
+/** Whether the handler reads the query string through a `@Query()` parameter (whose DTO then validates it). */
+export function declaresQuery(controller: object, handler: string | symbol): boolean {
+  const args: Record<string, unknown> =
+    Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler) ?? {};
+  return Object.keys(args).some((key) => key.startsWith(`${RouteParamtypes.QUERY}:`));
+}
+
+/**
+ * On the API's routes, a query parameter that the route does not declare is a 422, as it is on
+ * routes whose query DTO forbids unknown parameters: a client's typo never passes silently. Runs
+ * after the guards, so 401 and 403 come first. The health probes stay as lenient as probes are.
+ */
+@Injectable()
+export class UndeclaredQueryInterceptor implements NestInterceptor {
+  private readonly declared = new WeakMap<(...args: unknown[]) => unknown, boolean>();
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if (
+      context.getType() === 'http' &&
+      request.url.startsWith(`/${API_PREFIX}/`) &&
+      !this.handlerDeclaresQuery(context)
+    ) {
+      const query = request.query ?? {};
+      const names = Object.keys(query as object);
+      if (names.length > 0) {
+        throw validationFailed(
+          names.map((field) => ({ field, message: `property ${field} should not exist` })),
+        );
+      }
+    }
+    return next.handle();
+  }
+
+  private handlerDeclaresQuery(context: ExecutionContext): boolean {
+    const handler = context.getHandler() as (...args: unknown[]) => unknown;
+    let declared = this.declared.get(handler);
+    if (declared === undefined) {
+      declared = declaresQuery(context.getClass(), handler.name);
+      this.declared.set(handler, declared);
+    }
+    return declared;
+  }
+}

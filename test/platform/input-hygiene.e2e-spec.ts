@@ -1,0 +1,91 @@
+import type { Response } from 'supertest';
+import { startTestApp, TestApp } from '../support/test-app';
+import {
+  AUDIT,
+  bearer,
+  createCustomer,
+  CUSTOMERS,
+  expectNothingWritten,
+  expectValidationError,
+  phonePath,
+} from '../support/customers';
+
+/**
+ * Input that no DTO rule names but that a client can still send: NUL characters (which
+ * FerretDB's PostgreSQL backend cannot store), query parameters a route does not declare, and
+ * integers written in other notations. Each is a 422 that changes nothing, never a 500.
+ */
+describe('input hygiene', () => {
+  let t: TestApp;
+  let admin: string;
+  let phone: string;
+  beforeAll(async () => (t = await startTestApp()));
+  beforeEach(async () => {
+    await t.reset();
+    admin = await t.adminToken();
+    phone = (await createCustomer(t, admin)).phone_number;
+  });
+  afterAll(() => t.close());
+
+  describe('NUL characters', () => {
+    const nul: [string, string, () => Promise<Response>][] = [
+      ['a first name on create', 'first_name', () => t.http().post(CUSTOMERS).set(bearer(admin)).send({ phone_number: '5550001111', first_name: 'Jo\u0000hn', last_name: 'Smith' }).then((r) => r)],
+      ['notes on create', 'notes', () => t.http().post(CUSTOMERS).set(bearer(admin)).send({ phone_number: '5550001111', first_name: 'John', last_name: 'Smith', notes: '\u0000' }).then((r) => r)],
+      ['notes on update', 'notes', () => t.http().put(phonePath(phone)).set(bearer(admin)).send({ notes: 'a\u0000b' }).then((r) => r)],
+      ['a last name on update', 'last_name', () => t.http().put(phonePath(phone)).set(bearer(admin)).send({ last_name: 'Smith\u0000' }).then((r) => r)],
+      ['a body key', 'no\u0000te', () => t.http().put(phonePath(phone)).set(bearer(admin)).send({ 'no\u0000te': 'x' }).then((r) => r)],
+      ['a search', 'search', () => t.http().get(`${CUSTOMERS}?search=jo%00hn`).set(bearer(admin)).then((r) => r)],
+      ['an audit actor filter', 'actor', () => t.http().get(`${AUDIT}?actor=ad%00min`).set(bearer(admin)).then((r) => r)],
+      ['a username on login', 'username', () => t.http().post('/api/v1/auth/login').send({ username: 'ad\u0000min', password: 'whatever-password' }).then((r) => r)],
+      ['a new username', 'username', () => t.http().post('/api/v1/auth/users').set(bearer(admin)).send({ username: 'clerk\u0000x', password: 'a-long-passphrase', role: 'staff' }).then((r) => r)],
+      ['a username in the path', 'username', () => t.http().patch('/api/v1/auth/users/clerk%00x').set(bearer(admin)).send({ active: false }).then((r) => r)],
+    ];
+    it.each(nul)('in %s: 422 on that field, nothing written', async (_where, field, send) => {
+      const res = await expectNothingWritten(t, send);
+      expectValidationError(res, field);
+    });
+  });
+
+  describe('query parameters a route does not declare', () => {
+    const undeclared: [string, () => Promise<Response>][] = [
+      ['GET one customer', () => t.http().get(`${phonePath(phone)}?foo=bar`).set(bearer(admin)).then((r) => r)],
+      ['GET /stats', () => t.http().get(`${CUSTOMERS}/stats?foo=bar`).set(bearer(admin)).then((r) => r)],
+      ['PUT', () => t.http().put(`${phonePath(phone)}?first_name=Eve`).set(bearer(admin)).send({ notes: 'x' }).then((r) => r)],
+      ['a transaction', () => t.http().post(`${phonePath(phone)}/transactions?type=sale`).set(bearer(admin)).send({ type: 'purchase' }).then((r) => r)],
+      ['GET /auth/me', () => t.http().get('/api/v1/auth/me?role=admin').set(bearer(admin)).then((r) => r)],
+    ];
+    it.each(undeclared)('%s: 422 naming the parameter, nothing written', async (_route, send) => {
+      const res = await expectNothingWritten(t, send);
+      expect(res.status).toBe(422);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^(foo|first_name|type|role)$/)]),
+      );
+    });
+
+    it('still answers 401 before looking at the query', async () => {
+      const res = await t.http().get(`${CUSTOMERS}/stats?foo=bar`);
+      expect(res.status).toBe(401);
+    });
+
+    it('accepts the routes that take none when none is sent', async () => {
+      await t.http().get(phonePath(phone)).set(bearer(admin)).expect(200);
+      await t.http().get(`${CUSTOMERS}/stats`).set(bearer(admin)).expect(200);
+    });
+  });
+
+  describe('page and per_page', () => {
+    it.each(['abc', '1e1', ' 2', '0x10', '2.0', '-1', '0', ''])('refuses page=%j with a message about integers or bounds', async (value) => {
+      for (const path of [CUSTOMERS, `${phonePath(phone)}/history`, AUDIT]) {
+        const res = await t.http().get(path).query({ page: value }).set(bearer(admin));
+        expectValidationError(res, 'page');
+        expect(res.body.errors[0].message).not.toMatch(/greater than/);
+      }
+    });
+
+    it('reads plain digits', async () => {
+      const res = await t.http().get(CUSTOMERS).query({ page: '2', per_page: '05' }).set(bearer(admin)).expect(200);
+      expect(res.body).toMatchObject({ page: 2, per_page: 5 });
+    });
+  });
+});

@@ -1,4 +1,5 @@
 import { trusted } from 'mongoose';
+import { normalizePhone } from '../common/phone/phone';
 
 /**
  * Search served by one multikey index: at write time each customer stores the prefixes of its
@@ -6,30 +7,61 @@ import { trusted } from 'mongoose';
  * "the document holds every term". No regular expression is ever built from user input.
  */
 export const MAX_SEARCH_LENGTH = 100;
-const MAX_PREFIX_LENGTH = 20;
 const MIN_PHONE_DIGITS = 3;
-const PHONE_TERM_CHARS = /^[0-9()+.\-]+$/;
-const PHONE_STRING_CHARS = /^[0-9()+.\-\s]+$/;
+const PHONE_CHARS = /^[0-9()+.-]+$/;
 
-/** Lower case, accents and combining marks removed, apostrophes and other symbols dropped. */
-export function foldName(text: string): string {
+/** Latin letters that no Unicode decomposition takes to an unaccented letter. */
+const LETTER_FOLDS: Record<string, string> = {
+  ß: 'ss',
+  ẞ: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ı: 'i',
+  ħ: 'h',
+  ŧ: 't',
+};
+const FOLDED_LETTERS = new RegExp(`[${Object.keys(LETTER_FOLDS).join('')}]`, 'g');
+
+const APOSTROPHES = /['\u2019\u02bc`]/g;
+
+/** Lower case, accents, combining marks and apostrophes removed; other symbols kept. */
+function foldKeepingSymbols(text: string): string {
   return text
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s-]/gu, '');
+    .replace(FOLDED_LETTERS, (letter) => LETTER_FOLDS[letter])
+    .replace(APOSTROPHES, '');
 }
 
-/** The words of a name: split on whitespace and hyphens ("Mary-Jane O'Brien" → mary, jane, obrien). */
+const stripSymbols = (word: string) => word.replace(/[^\p{L}\p{N}]/gu, '');
+
+/** Lower case, accents and combining marks removed, apostrophes and other symbols dropped. */
+export function foldName(text: string): string {
+  return foldKeepingSymbols(text).replace(/[^\p{L}\p{N}\s-]/gu, '');
+}
+
+/**
+ * The words of a name as a search reads them: folded, split on whitespace and hyphens, symbols
+ * other than apostrophes kept ("Mary-Jane O'Brien" → mary, jane, obrien; "St. Clair" → st., clair).
+ */
 export function nameWords(name: string): string[] {
-  return foldName(name)
+  return foldKeepingSymbols(name)
     .split(/[\s-]+/)
     .filter((word) => word.length > 0);
 }
 
-/** The key names sort on, so that sorting is case- and accent-insensitive. */
+/**
+ * The key names sort on, so that sorting is case- and accent-insensitive. A name with no letter
+ * or digit at all ("." or an emoji) sorts on itself, lower-cased.
+ */
 export function sortKey(name: string): string {
-  return foldName(name).trim();
+  return foldName(name).trim() || name.trim().toLowerCase();
 }
 
 export function searchKeysFor(customer: {
@@ -39,8 +71,12 @@ export function searchKeysFor(customer: {
 }): string[] {
   const keys = new Set<string>();
   for (const word of [...nameWords(customer.first_name), ...nameWords(customer.last_name)]) {
-    for (let end = 1; end <= Math.min(word.length, MAX_PREFIX_LENGTH); end++)
-      keys.add(`n:${word.slice(0, end)}`);
+    // "st." is found by "st." and by "st"; a symbol in a query word is a literal character.
+    for (const form of new Set([word, stripSymbols(word)])) {
+      const characters = Array.from(form); // by code point: a prefix never splits a surrogate pair
+      for (let end = 1; end <= characters.length; end++)
+        keys.add(`n:${characters.slice(0, end).join('')}`);
+    }
   }
   const phone = customer.phone_number;
   for (let start = 0; start < phone.length; start++) {
@@ -55,38 +91,41 @@ const digitsOf = (text: string) => text.replace(/\D/g, '');
 // A term longer than a phone number matches no stored key, which is the right answer.
 const phoneTerm = (digits: string) => `p:${digits}`;
 
-const APOSTROPHES = /['\u2019\u02bc`]/g;
-
 /**
- * Query words are folded like stored names (case, accents, apostrophes, hyphens), but any other
- * symbol stays: stored keys hold only letters and digits, so "jo.*" or "(" literally match nothing.
+ * A query word is folded like stored names (case, accents, apostrophes; hyphens split it) and
+ * keeps any other symbol as a literal character: "st." finds "St. Clair", "jo.*" finds no one.
  */
 function nameTerms(word: string): string[] {
-  return word
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(APOSTROPHES, '')
-    .split('-')
-    .filter((part) => part.length > 0)
-    .map((part) => `n:${part.slice(0, MAX_PREFIX_LENGTH)}`);
+  return nameWords(word).map((part) => `n:${part}`);
 }
 
+/** Digits as a phone term: a whole number with its country code ("+1 555 123 4567") counts as its 10 digits. */
+const phoneDigitsOf = (text: string) => normalizePhone(text) ?? digitsOf(text);
+
 /**
- * The terms a search string stands for, all of which must match. A string made only of digits
- * and phone separators is one phone term ("(555) 123" → p:555123); otherwise each word is a phone
- * term (3+ digits and separators only) or name-prefix terms ("mary-jane" → n:mary, n:jane).
+ * The terms a search string stands for, all of which must match. Consecutive words of digits and
+ * phone separators are read together as one phone term ("(555) 123" → p:555123, "+1 555 123 4567"
+ * → p:5551234567) when they hold 3 digits or more; every other word gives name-prefix terms
+ * ("mary-jane" → n:mary, n:jane).
  */
 export function searchTerms(search: string | undefined): string[] {
-  const text = (search ?? '').trim();
-  if (!text) return [];
-  if (PHONE_STRING_CHARS.test(text) && digitsOf(text).length >= MIN_PHONE_DIGITS)
-    return [phoneTerm(digitsOf(text))];
   const terms = new Set<string>();
-  for (const word of text.split(/\s+/)) {
-    const isPhone = PHONE_TERM_CHARS.test(word) && digitsOf(word).length >= MIN_PHONE_DIGITS;
-    for (const term of isPhone ? [phoneTerm(digitsOf(word))] : nameTerms(word)) terms.add(term);
+  let phoneRun: string[] = [];
+  const endPhoneRun = () => {
+    const text = phoneRun.join(' ');
+    if (digitsOf(text).length >= MIN_PHONE_DIGITS) terms.add(phoneTerm(phoneDigitsOf(text)));
+    else for (const word of phoneRun) for (const term of nameTerms(word)) terms.add(term);
+    phoneRun = [];
+  };
+  for (const word of (search ?? '').split(/\s+/).filter((w) => w.length > 0)) {
+    if (PHONE_CHARS.test(word)) {
+      phoneRun.push(word);
+      continue;
+    }
+    endPhoneRun();
+    for (const term of nameTerms(word)) terms.add(term);
   }
+  endPhoneRun();
   return [...terms];
 }
 

@@ -146,6 +146,10 @@ describe('POST /api/v1/customer/', () => {
       expectCustomer(await post({ ...valid(), [field]: 'x'.repeat(100) }), 201, { [field]: 'x'.repeat(100) });
     });
 
+    it.each(['.', "'", '***', '(', '😀', '\u00ad', '\u0301'])('accepts a name with no letter or digit (%j): 201, as it reads', async (name) => {
+      expectCustomer(await post({ ...valid(), first_name: name, last_name: name }), 201, { first_name: name, last_name: name });
+    });
+
     const badNames: [string, unknown][] = [
       ['missing', undefined],
       ['empty', ''],

@@ -86,6 +86,10 @@ describe('GET /api/v1/customer/?search=', () => {
       ['0199', [JOSE]],
       ['9876543', [JANE]],
       ['5551234567', [JOHN]],
+      ['+1 555 123 4567', [JOHN]],
+      ['1-555-123-4567', [JOHN]],
+      ['15551234567', [JOHN]],
+      ['john +1 (555) 123-4567', [JOHN]],
       ['555', EVERYONE],
       ['123', [JOHN, JORGE]],
     ])('%j finds the phones containing those digits', async (text, expected) => {
@@ -122,6 +126,51 @@ describe('GET /api/v1/customer/?search=', () => {
         expect(await search(text)).toEqual([]);
       },
     );
+  });
+
+  describe('names with symbols, long words and letters Unicode does not decompose', () => {
+    const ST_CLAIR = '4155550101';
+    const JR = '4155550102';
+    const LONG = '4155550103';
+    const LUKASZ = '4155550104';
+    const PUNCTUATION = '4155550105';
+    beforeEach(async () => {
+      for (const [phone_number, first_name, last_name] of [
+        [ST_CLAIR, 'Anne', 'St. Clair'],
+        [JR, 'J.R.', 'Ewing'],
+        [LONG, 'Hubert', 'Wolfeschlegelsteinhausenbergerdorff'],
+        [LUKASZ, 'Łukasz', 'Straße-Søren'],
+        [PUNCTUATION, '.', '***'],
+      ])
+        await createCustomer(t, admin, { phone_number, first_name, last_name });
+    });
+
+    it.each([
+      ['st. clair', [ST_CLAIR]],
+      ['st clair', [ST_CLAIR]],
+      ['st.', [ST_CLAIR]],
+      ['j.r.', [JR]],
+      ['jr ewing', [JR]],
+      ['j. ewing', [JR]],
+      ['wolfeschlegelsteinhausenbergerdorff', [LONG]],
+      ['wolfeschlegelsteinhausen', [LONG]],
+      ['lukasz', [LUKASZ]],
+      ['strasse', [LUKASZ]],
+      ['soren lukasz', [LUKASZ]],
+      ['ŁUKASZ', [LUKASZ]],
+      ['***', [PUNCTUATION]],
+    ])('%j finds exactly the expected customers', async (text, expected) => {
+      expect(await search(text)).toEqual(sorted(...(expected as string[])));
+    });
+
+    it.each(['wolfeschlegelsteinhaXXXXXXX', 'st.x', 'j.r.x', 'a.*', 'e.*'])('%j matches nothing', async (text) => {
+      expect(await search(text)).toEqual([]);
+    });
+
+    it('sorts names without letters among the rest', async () => {
+      const res = await t.http().get(`${CUSTOMERS}/`).query({ sort_by: 'last_name', sort_order: 'asc', per_page: 100 }).set(bearer(admin)).expect(200);
+      expect(phonesOf(res.body.items)).toContain(PUNCTUATION);
+    });
   });
 
   describe('with filters and pages', () => {

@@ -17,6 +17,7 @@ import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { customerEtagHook } from './customers/customer-http';
 import { API_PREFIX } from './app.constants';
+import { clientErrorHandler } from './common/http/client-error';
 import { setupSwagger } from './swagger';
 
 
@@ -60,6 +61,7 @@ export async function createApp(
       sendFrameworkError(error, request, reply);
     },
     logController: new OneLinePerRequest(),
+    clientErrorHandler: clientErrorHandler(SECURITY_HEADERS),
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, mongodbUri, options),
@@ -67,6 +69,8 @@ export async function createApp(
     {
       logger: new PinoLoggerService(rootLogger),
       bufferLogs: false,
+      // JSON only: Nest would add a form-urlencoded parser; Fastify's own JSON parser stays.
+      bodyParser: false,
     },
   );
   await configureApp(app, config);
@@ -81,6 +85,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     done();
   });
   fastify.addHook('preSerialization', customerEtagHook);
+  // Bodies are JSON: a text/plain body is a 415, not a string handed to the validators.
+  fastify.removeContentTypeParser('text/plain');
 
   app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   app.setGlobalPrefix(API_PREFIX, {

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { expectNoLeak, expectProblem } from './problem-assertions';
 import { ADMIN, startTestApp, TestApp } from '../support/test-app';
 
@@ -141,15 +142,15 @@ describe('platform conventions', () => {
       }
     });
 
-    it('answers an unsupported media type with a problem document', async () => {
-      const res = await t
-        .http()
-        .post('/api/v1/auth/login')
-        .set('Content-Type', 'text/xml')
-        .send('<login/>');
-      expect(res.status).toBeGreaterThanOrEqual(400);
-      expect(res.status).toBeLessThan(500);
-      expectProblem(res, res.status);
+    it.each([
+      ['text/xml', '<login/>'],
+      ['text/plain', JSON.stringify(ADMIN)],
+      ['application/x-www-form-urlencoded', `username=${ADMIN.username}&password=${ADMIN.password}`],
+      ['multipart/form-data; boundary=x', '--x--'],
+    ])('answers a %s body with 415 UNSUPPORTED_MEDIA_TYPE: bodies are JSON', async (type, body) => {
+      const res = await t.http().post('/api/v1/auth/login').set('Content-Type', type).send(body);
+      expectProblem(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expect(res.body.detail).toMatch(/application\/json/);
     });
 
     it('answers a badly percent-encoded URL with a 400 problem carrying the request id', async () => {
@@ -193,6 +194,52 @@ describe('platform conventions', () => {
         expectProblem(res, res.status);
         expect(res.status).toBeLessThan(500);
       }
+    });
+  });
+
+  describe("the HTTP parser's errors", () => {
+    let baseUrl: URL;
+    beforeAll(async () => (baseUrl = new URL(await t.listen())));
+
+    /** Sends raw bytes and returns the whole answer (the server closes the connection). */
+    function raw(request: string): Promise<string> {
+      return new Promise((resolve, reject) => {
+        const socket = connect(Number(baseUrl.port), baseUrl.hostname, () => socket.end(request));
+        let answer = '';
+        socket.on('data', (chunk) => (answer += chunk.toString()));
+        socket.on('close', () => resolve(answer));
+        socket.on('error', reject);
+      });
+    }
+
+    function expectRawProblem(answer: string, status: number, code: string): void {
+      const [head, body] = answer.split('\r\n\r\n');
+      expect(head).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+      expect(head).toMatch(/\r\ncontent-type: application\/problem\+json/i);
+      expect(head).toMatch(/\r\nx-content-type-options: nosniff/i);
+      const requestId = /\r\nx-request-id: ([^\r]+)/i.exec(head)?.[1];
+      expect(requestId).toMatch(UUID);
+      expect(JSON.parse(body)).toEqual({
+        type: expect.any(String),
+        title: expect.any(String),
+        status,
+        detail: expect.any(String),
+        code,
+        request_id: requestId,
+      });
+    }
+
+    it('answers headers over the limit with a 431 problem document', async () => {
+      const answer = await raw(`GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+      expectRawProblem(answer, 431, 'HEADERS_TOO_LARGE');
+    });
+
+    it.each([
+      ['two Content-Length headers', 'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab'],
+      ['an invalid header name', 'GET /health/live HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n'],
+      ['a request line that is not HTTP', 'HELLO\r\n\r\n'],
+    ])('answers %s with a 400 problem document', async (_what, request) => {
+      expectRawProblem(await raw(request), 400, 'MALFORMED_REQUEST');
     });
   });
 

@@ -99,9 +99,12 @@ export function mapError(error: unknown): MappedError {
   return { status: 500, code: 'INTERNAL_ERROR', detail: 'An unexpected error occurred.' };
 }
 
+const UNSUPPORTED_MEDIA_TYPE_DETAIL = 'Send a JSON body with Content-Type: application/json.';
+
 function httpExceptionDetail(error: HttpException): string {
   const status = error.getStatus();
   if (status === 404) return 'No such resource.';
+  if (status === 415) return UNSUPPORTED_MEDIA_TYPE_DETAIL;
   if (status >= 500) return 'An unexpected error occurred.';
   const response = error.getResponse();
   const message = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
@@ -123,7 +126,7 @@ function mapFastifyError(err: { code?: string; statusCode?: number } | undefined
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { status: 413, code: 'PAYLOAD_TOO_LARGE', detail: 'The request body exceeds 16 KiB.' };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'Send a JSON body with Content-Type: application/json.' };
+      return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', detail: UNSUPPORTED_MEDIA_TYPE_DETAIL };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':

@@ -1805,6 +1805,8 @@ export interface operations {
                 headers: {
                     /** @description The customer version, e.g. "3"; send it back in If-Match */
                     ETag?: string;
+                    /** @description The new customer's URL */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2279,7 +2281,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Apply only if the customer is still at this version: "3", W/"3", 3 or *. Malformed: 422 */
+                /** @description Apply only if the customer is still at this version: "3", 3 or *. A weak tag (W/"3") never matches (412); malformed: 422 */
                 "If-Match"?: string;
             };
             path: {

@@ -34,7 +34,8 @@ describe('phone path parameter', () => {
 describe('If-Match', () => {
   it.each([
     ['"3"', [3]],
-    ['W/"3"', [3]],
+    ['W/"3"', []],
+    ['W/"3", "4"', [4]],
     ['3', [3]],
     [' "3" , "5"', [3, 5]],
   ])('%s', (header, versions) => {
@@ -47,6 +48,7 @@ describe('If-Match', () => {
     expect(preconditionHolds(undefined, 7)).toBe(true);
     expect(preconditionHolds({ kind: 'any' }, 7)).toBe(true);
     expect(preconditionHolds({ kind: 'versions', versions: [6] }, 7)).toBe(false);
+    expect(preconditionHolds(parseIfMatch('W/"7"'), 7)).toBe(false);
   });
 
   it.each(['"abc"', 'W/3', '"3', '', '3.5', '-1'])('%j is a 422', (header) => {

@@ -17,6 +17,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { API_PREFIX } from '../app.constants';
 import { normalizePhone } from '../common/phone/phone';
 import { validationFailed } from '../common/problem/api-exception';
 import { ProblemResponseDto } from '../common/problem/problem.dto';
@@ -69,6 +70,8 @@ export const IdempotencyKey = createParamDecorator(
 /** Fastify route config that marks the routes answering with one customer (see ReturnsCustomer). */
 interface CustomerRouteConfig {
   customerEtag?: boolean;
+  /** A 201 also answers `Location`, the new customer's URL. */
+  customerLocation?: boolean;
 }
 
 /**
@@ -83,13 +86,13 @@ export function customerEtagHook(
   payload: unknown,
   done: (error: null, payload: unknown) => void,
 ): void {
-  const version = (payload as Partial<CustomerResponseDto> | null)?.version;
-  if (
-    (request.routeOptions?.config as CustomerRouteConfig | undefined)?.customerEtag &&
-    reply.statusCode < 300 &&
-    typeof version === 'number'
-  )
-    reply.header('ETag', etagFor(version));
+  const config = request.routeOptions?.config as CustomerRouteConfig | undefined;
+  const customer = payload as Partial<CustomerResponseDto> | null;
+  if (config?.customerEtag && reply.statusCode < 300 && typeof customer?.version === 'number') {
+    reply.header('ETag', etagFor(customer.version));
+    if (config.customerLocation && reply.statusCode === 201)
+      reply.header('Location', `/${API_PREFIX}/customer/${customer.phone_number}`);
+  }
   done(null, payload);
 }
 
@@ -100,18 +103,25 @@ export const ApiPhoneParam = () =>
     description: '10 digits; separators and a leading +1 are accepted',
   });
 
+type HeaderDocs = Record<string, { description: string; schema: { type: 'string'; example: string } }>;
+
+const LOCATION_HEADER: HeaderDocs = {
+  Location: {
+    description: "The new customer's URL",
+    schema: { type: 'string', example: `/${API_PREFIX}/customer/5551234567` },
+  },
+};
+
 /** Sends one customer with its ETag (set by customerEtagHook), and documents both. */
-export const ReturnsCustomer = (
+const returnsCustomer = (
   status: 200 | 201,
   description: string,
-  headers: Record<
-    string,
-    { description: string; schema: { type: 'string'; example: string } }
-  > = {},
+  headers: HeaderDocs,
+  config: CustomerRouteConfig,
 ) =>
   applyDecorators(
     HttpCode(status),
-    RouteConfig({ customerEtag: true } satisfies CustomerRouteConfig),
+    RouteConfig(config),
     ApiResponse({
       status,
       description,
@@ -125,6 +135,14 @@ export const ReturnsCustomer = (
       },
     }),
   );
+
+/** A route answering one customer. */
+export const ReturnsCustomer = (status: 200 | 201, description: string, headers: HeaderDocs = {}) =>
+  returnsCustomer(status, description, headers, { customerEtag: true });
+
+/** Sends a newly created customer with its ETag and its Location. */
+export const ReturnsCreatedCustomer = (description: string) =>
+  returnsCustomer(201, description, LOCATION_HEADER, { customerEtag: true, customerLocation: true });
 
 /** The problem responses an endpoint can answer with, by status. */
 export const ApiProblems = (problems: { 404?: string; 409?: string; 412?: string; 422?: string }) =>
@@ -149,7 +167,7 @@ export const ApiIfMatchHeader = () =>
     name: 'If-Match',
     required: false,
     description:
-      'Apply only if the customer is still at this version: "3", W/"3", 3 or *. Malformed: 422',
+      'Apply only if the customer is still at this version: "3", 3 or *. A weak tag (W/"3") never matches (412); malformed: 422',
   });
 
 export const ApiIdempotencyKeyHeader = () =>

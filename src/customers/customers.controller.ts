@@ -12,6 +12,7 @@ import {
   IdempotencyKey,
   IfMatch,
   PhoneParamPipe,
+  ReturnsCreatedCustomer,
   ReturnsCustomer,
 } from './customer-http';
 import { CustomersService } from './customers.service';
@@ -39,7 +40,7 @@ export class CustomersController {
     operationId: 'createCustomer',
     summary: 'Create a customer (active, no transactions)',
   })
-  @ReturnsCustomer(201, 'The new customer')
+  @ReturnsCreatedCustomer('The new customer')
   @ApiProblems({
     409: 'CUSTOMER_ALREADY_EXISTS',
     422: 'VALIDATION_FAILED (also for status, counters or timestamps in the body)',

@@ -70,7 +70,7 @@ export class CustomersService {
 
   async list(query: CustomerListQueryDto): Promise<CustomerPageResponseDto> {
     const { items, total } = await this.customers.list({
-      statuses: query.status?.split(',') as CustomerStatus[] | undefined,
+      statuses: query.status?.split(',').map((status) => status.trim()) as CustomerStatus[] | undefined,
       search: query.search,
       sortBy: query.sort_by,
       sortOrder: query.sort_order,
@@ -132,8 +132,9 @@ export class CustomersService {
           `The customer is at version ${current.version}, not the one in If-Match.`,
         );
       }
+      // Every successful update bumps the version (SPEC), one that repeats the current values too;
+      // its audit entry then lists no changes.
       const { changes, audit } = profileChanges(current, dto);
-      if (Object.keys(changes).length === 0) return toCustomerResponse(current);
       const entry = newAuditEntry('customer.updated', caller, current.phone_number, new Date(), {
         changes: audit,
       });

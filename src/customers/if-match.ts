@@ -3,17 +3,18 @@ import { validationFailed } from '../common/problem/api-exception';
 /** What an If-Match header asks for: any current version ("*"), or one of the listed versions. */
 export type VersionPrecondition = { kind: 'any' } | { kind: 'versions'; versions: number[] };
 
-const ENTITY_TAG = /^(?:W\/)?"(\d{1,15})"$|^(\d{1,15})$/;
+const ENTITY_TAG = /^(W\/)?"(\d{1,15})"$|^(\d{1,15})$/;
 
 /**
- * Parses `If-Match`: `"3"`, `W/"3"`, a bare `3`, a list `"3", "4"`, or `*`. Undefined when absent;
- * a malformed header is a 422 (our ETags are always versions, so anything else is a client bug).
+ * Parses `If-Match`: `"3"`, a bare `3`, a list `"3", "4"`, or `*`. Undefined when absent; a
+ * malformed header is a 422 (our ETags are always versions, so anything else is a client bug).
+ * If-Match compares strongly (RFC 9110 13.1.1): a weak tag such as `W/"3"` never matches.
  */
 export function parseIfMatch(header: string | undefined): VersionPrecondition | undefined {
   if (header === undefined) return undefined;
   const value = header.trim();
   if (value === '*') return { kind: 'any' };
-  const versions = value.split(',').map((part) => {
+  const versions = value.split(',').flatMap((part) => {
     const match = ENTITY_TAG.exec(part.trim());
     if (!match) {
       throw validationFailed(
@@ -26,7 +27,8 @@ export function parseIfMatch(header: string | undefined): VersionPrecondition | 
         'The If-Match header is malformed.',
       );
     }
-    return Number(match[1] ?? match[2]);
+    const [, weak, quoted, bare] = match;
+    return weak ? [] : [Number(quoted ?? bare)];
   });
   return { kind: 'versions', versions };
 }

@@ -52,6 +52,7 @@ describe('POST /api/v1/customer/', () => {
       updated_at: expect.stringMatching(ISO_UTC),
     });
     expect(res.headers.etag).toBe('"1"');
+    expect(res.headers.location).toBe('/api/v1/customer/5551234567');
     const created = Date.parse(customer.created_at);
     expect(created).toBeGreaterThanOrEqual(before - 1000);
     expect(created).toBeLessThanOrEqual(Date.now() + 1000);

@@ -265,6 +265,8 @@ describe('GET /api/v1/customer/', () => {
       expect(new Set(phonesOf(withArchived))).toEqual(new Set([byStatus.active.phone_number, byStatus.archived.phone_number]));
       const all = expectPage(await list({ status: 'active,suspended,banned,deactivated,archived' }), { total: 5, page: 1, per_page: 10 });
       expect(all).toHaveLength(5);
+      const spaced = expectPage(await list({ status: 'active, archived' }), { total: 2, page: 1, per_page: 10 });
+      expect(new Set(phonesOf(spaced))).toEqual(new Set([byStatus.active.phone_number, byStatus.archived.phone_number]));
     });
 
     it('shows a customer again in the default list after reactivation', async () => {
@@ -273,7 +275,7 @@ describe('GET /api/v1/customer/', () => {
       expect(new Set(phonesOf(items))).toEqual(new Set([byStatus.active.phone_number, byStatus.suspended.phone_number]));
     });
 
-    it.each(['closed', 'ACTIVE_', 'active,closed', 'active;suspended', '$ne'])('refuses status=%j (422)', async (status) => {
+    it.each(['closed', 'ACTIVE_', 'active,closed', 'active;suspended', '$ne', 'active,,banned', ','])('refuses status=%j (422)', async (status) => {
       expectValidationError(await list({ status }), 'status');
     });
   });

@@ -79,6 +79,19 @@ describe('PUT /api/v1/customer/{phone}', () => {
       }
     });
 
+    it('bumps the version for an update that repeats the current values too, recording no changes', async () => {
+      await put('5551234567', { notes: 'same' }).expect(200);
+      const res = await put('5551234567', { notes: 'same' });
+      expectCustomer(res, 200, { notes: 'same', version: 3 });
+      const history = await t.http().get(`${phonePath('5551234567')}/history`).set(bearer(admin)).expect(200);
+      expect(history.body.items[0]).toMatchObject({ action: 'customer.updated', changes: {} });
+    });
+
+    it('refuses a weak If-Match tag with 412: If-Match compares strongly', async () => {
+      const res = await expectNothingWritten(t, () => put('5551234567', { notes: 'mine' }, { 'If-Match': 'W/"1"' }));
+      expectProblem(res, 412);
+    });
+
     it('finds the customer through any phone format in the path', async () => {
       expectCustomer(await put('(555) 123-4567', { notes: 'formatted' }), 200, { phone_number: '5551234567', notes: 'formatted' });
       expectCustomer(await put('+1 555 123 4567', { notes: 'again' }), 200, { phone_number: '5551234567', notes: 'again' });

@@ -21,5 +21,7 @@ export function toAuditEventResponse(event: AuditEventRecord): AuditEventRespons
     if (event[field] != null)
       (response as unknown as Record<string, unknown>)[field] = event[field];
   }
+  // Storage drops an empty object: an update that repeated the current values changed nothing.
+  if (event.action === 'customer.updated') response.changes ??= {};
   return response;
 }

@@ -2,11 +2,30 @@ import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/commo
 import { FieldError } from '../problem/problem';
 import { validationFailed } from '../problem/api-exception';
 
-/** Flattens class-validator's tree into `{ field: 'a.b', message }` entries. */
+/** Checks whose failure explains the others: a missing password is "must be a string", not "too long". */
+const FUNDAMENTAL_CHECKS = [
+  'whitelistValidation',
+  'unknownValue',
+  'isDefined',
+  'isString',
+  'isInt',
+  'isNumber',
+  'isBoolean',
+  'isIn',
+];
+
+/** The one message a field gets: its most fundamental failed check. */
+function mainMessage(constraints: Record<string, string>): string | undefined {
+  const check = FUNDAMENTAL_CHECKS.find((name) => name in constraints) ?? Object.keys(constraints)[0];
+  return check === undefined ? undefined : constraints[check];
+}
+
+/** Flattens class-validator's tree into `{ field: 'a.b', message }` entries, one per field. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    const message = mainMessage(error.constraints ?? {});
+    const own = message === undefined ? [] : [{ field, message }];
     return [...own, ...flattenValidationErrors(error.children ?? [], field)];
   });
 }
@@ -74,7 +93,6 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     validationError: { target: false, value: false },
-    stopAtFirstError: true,
     exceptionFactory: (errors) => validationFailed(flattenValidationErrors(errors)),
   });
 }

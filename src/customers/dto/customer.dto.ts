@@ -104,9 +104,8 @@ export class CustomerUpdateDto {
   notes?: string | null;
 }
 
-const STATUS_LIST = new RegExp(
-  `^(${CUSTOMER_STATUSES.join('|')})(,(${CUSTOMER_STATUSES.join('|')}))*$`,
-);
+const ONE_STATUS = `\\s*(${CUSTOMER_STATUSES.join('|')})\\s*`;
+const STATUS_LIST = new RegExp(`^${ONE_STATUS}(,${ONE_STATUS})*$`);
 
 export class CustomerListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({

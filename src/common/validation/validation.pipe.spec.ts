@@ -1,0 +1,51 @@
+import { ArgumentMetadata } from '@nestjs/common';
+import { LoginRequestDto } from '../../auth/dto/auth.dto';
+import { PageQueryDto } from '../../customers/dto/page.dto';
+import { ApiException } from '../problem/api-exception';
+import { createValidationPipe, pathOfNulCharacter } from './validation.pipe';
+
+const body = (metatype: ArgumentMetadata['metatype']): ArgumentMetadata => ({ type: 'body', metatype });
+const query = (metatype: ArgumentMetadata['metatype']): ArgumentMetadata => ({ type: 'query', metatype });
+
+async function fieldErrors(value: unknown, metadata: ArgumentMetadata) {
+  try {
+    await createValidationPipe().transform(value, metadata);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ApiException);
+    return (error as ApiException).errors;
+  }
+  throw new Error('expected a validation failure');
+}
+
+describe('validation pipe', () => {
+  it('gives each field one message, its most fundamental failure', async () => {
+    expect(await fieldErrors({ username: 'admin' }, body(LoginRequestDto))).toEqual([
+      { field: 'password', message: 'password must be a string' },
+    ]);
+    expect(await fieldErrors({ page: 'abc' }, query(PageQueryDto))).toEqual([
+      { field: 'page', message: 'page must be an integer number' },
+    ]);
+    expect(await fieldErrors({ per_page: '101' }, query(PageQueryDto))).toEqual([
+      { field: 'per_page', message: 'per_page must not be greater than 100' },
+    ]);
+  });
+
+  it.each(['1e1', ' 2', '0x10', '2.0', '+2'])('reads only plain digits as an integer (%j is refused)', async (page) => {
+    expect(await fieldErrors({ page }, query(PageQueryDto))).toEqual([
+      { field: 'page', message: 'page must be an integer number' },
+    ]);
+  });
+
+  it('refuses a NUL character anywhere, naming where', async () => {
+    expect(await fieldErrors({ username: 'ad\u0000min', password: 'x' }, body(LoginRequestDto))).toEqual([
+      { field: 'username', message: 'must not contain NUL characters' },
+    ]);
+  });
+
+  it('finds the path of a NUL in strings and keys, at any depth', () => {
+    expect(pathOfNulCharacter('a\u0000')).toBe('');
+    expect(pathOfNulCharacter({ a: { b: ['x', 'y\u0000'] } })).toBe('a.b.1');
+    expect(pathOfNulCharacter({ 'k\u0000': 1 }, 'body')).toBe('body.k\u0000');
+    expect(pathOfNulCharacter({ a: 'clean', b: [1, null, true] })).toBeUndefined();
+  });
+});

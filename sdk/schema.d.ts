@@ -779,6 +779,8 @@ export interface operations {
             /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -915,6 +917,8 @@ export interface operations {
             /** @description 5 failed logins in 15 minutes; see Retry-After */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -953,6 +957,8 @@ export interface operations {
             /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1086,6 +1092,8 @@ export interface operations {
             /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1219,6 +1227,8 @@ export interface operations {
             /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1412,6 +1422,8 @@ export interface operations {
             /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1627,6 +1639,8 @@ export interface operations {
             /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1769,6 +1783,8 @@ export interface operations {
             /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1968,6 +1984,8 @@ export interface operations {
             /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2101,6 +2119,8 @@ export interface operations {
             /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2259,6 +2279,8 @@ export interface operations {
             /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2500,6 +2522,8 @@ export interface operations {
             /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2722,6 +2746,8 @@ export interface operations {
             /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2944,6 +2970,8 @@ export interface operations {
             /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3166,6 +3194,8 @@ export interface operations {
             /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3324,6 +3354,8 @@ export interface operations {
             /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3546,6 +3578,8 @@ export interface operations {
             /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3768,6 +3802,8 @@ export interface operations {
             /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3992,6 +4028,8 @@ export interface operations {
             /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4055,6 +4093,8 @@ export interface operations {
             /** @description The database is unreachable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -11,6 +11,7 @@ interface ResponseObject {
 interface OperationObject {
   requestBody?: unknown;
   responses: Record<string, ResponseObject>;
+  security?: unknown[];
 }
 
 const API_PATH_PREFIX = '/api/v1/';
@@ -28,6 +29,12 @@ const BODY_PROBLEMS: Record<string, string> = {
   '413': 'PAYLOAD_TOO_LARGE: the body exceeds 16 KiB',
   '415': 'UNSUPPORTED_MEDIA_TYPE: the body is not application/json',
 };
+/** Problems that tell the client when to come back. */
+const RETRY_AFTER_STATUSES = new Set(['429', '503']);
+const RETRY_AFTER_HEADER = {
+  'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: 5 } },
+};
+
 /** The code a problem example shows when the response description names none. */
 const DEFAULT_CODES: Record<string, string> = {
   '400': 'MALFORMED_REQUEST',
@@ -90,6 +97,15 @@ function completeProblemResponses(document: OpenAPIObject): void {
         response.content = {
           [PROBLEM_CONTENT_TYPE]: { schema: PROBLEM_SCHEMA, example: problemExample(Number(status), response.description) },
         };
+        if (RETRY_AFTER_STATUSES.has(status)) response.headers = { ...response.headers, ...RETRY_AFTER_HEADER };
+      }
+      // A method-level @Roles over a class-level one documents bearer auth twice.
+      if (operation.security) {
+        const seen = new Set<string>();
+        operation.security = operation.security.filter((entry) => {
+          const key = JSON.stringify(entry);
+          return !seen.has(key) && seen.add(key);
+        });
       }
     }
   }

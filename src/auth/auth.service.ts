@@ -10,6 +10,8 @@ import { UsersRepository } from './users/users.repository';
 export interface JwtPayload {
   sub: string;
   role: string;
+  /** The user's token generation at issue (absent in tokens issued before generations: 0). */
+  gen?: number;
 }
 
 const INVALID_CREDENTIALS = () => new ApiException(401, 'INVALID_CREDENTIALS', 'Invalid username or password.');
@@ -37,7 +39,7 @@ export class AuthService {
     const passwordMatches = await this.hasher.verify(user?.passwordHash, password);
     if (!user || !passwordMatches || !user.active) throw INVALID_CREDENTIALS();
     await this.throttle.release(username);
-    const payload: JwtPayload = { sub: user.username, role: user.role };
+    const payload: JwtPayload = { sub: user.username, role: user.role, gen: user.tokenGeneration };
     return {
       access_token: await this.jwt.signAsync(payload),
       token_type: 'Bearer',

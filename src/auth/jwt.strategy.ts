@@ -8,9 +8,9 @@ import { AuthenticatedUser } from './roles';
 import { UsersRepository } from './users/users.repository';
 
 /**
- * HS256 only, issuer and audience checked. The user's role and active flag come from the users
- * collection through `IdentityCache`, so a disabled user or a changed role takes effect on the
- * very next call (see there for several instances).
+ * HS256 only, issuer and audience checked. The user's role, active flag and token generation come
+ * from the users collection through `IdentityCache`, so a disabled user, a changed role or a new
+ * password takes effect on the very next call (see there for several instances).
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
@@ -29,6 +29,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   async validate(payload: JwtPayload): Promise<AuthenticatedUser | false> {
     if (typeof payload.sub !== 'string') return false;
-    return (await this.users.findActiveIdentity(payload.sub)) ?? false;
+    const identity = await this.users.findActiveIdentity(payload.sub);
+    // A token from before the last password change or disable no longer counts.
+    if (!identity || identity.tokenGeneration !== (payload.gen ?? 0)) return false;
+    return { username: identity.username, role: identity.role };
   }
 }

@@ -275,6 +275,25 @@ describe('users and roles', () => {
       );
     });
 
+    it("a re-enabled user's tokens from before the disable stay dead; a new login works", async () => {
+      await createUser(JANE).expect(201);
+      const token = await t.login(JANE.username, JANE.password);
+      await updateUser(JANE.username, { active: false }).expect(200);
+      await updateUser(JANE.username, { active: true }).expect(200);
+      expectProblem(await me(token), 401, 'UNAUTHENTICATED');
+      await me(await t.login(JANE.username, JANE.password)).expect(200);
+    });
+
+    it('a password change revokes the tokens issued before it; a role change does not', async () => {
+      await createUser(JANE).expect(201);
+      const before = await t.login(JANE.username, JANE.password);
+      await updateUser(JANE.username, { role: 'admin' }).expect(200);
+      await me(before).expect(200);
+      await updateUser(JANE.username, { password: 'a-brand-new-password' }).expect(200);
+      expectProblem(await me(before), 401, 'UNAUTHENTICATED');
+      await me(await t.login(JANE.username, 'a-brand-new-password')).expect(200);
+    });
+
     it("a disabled admin's token loses admin access at once", async () => {
       await createUser({ ...JANE, role: 'admin' }).expect(201);
       const token = await t.login(JANE.username, JANE.password);

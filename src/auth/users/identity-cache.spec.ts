@@ -1,8 +1,8 @@
-import { AuthenticatedUser } from '../roles';
+import { TokenIdentity } from '../roles';
 import { IdentityCache } from './identity-cache';
 
-const staff: AuthenticatedUser = { username: 'ann', role: 'staff' };
-const admin: AuthenticatedUser = { username: 'ann', role: 'admin' };
+const staff: TokenIdentity = { username: 'ann', role: 'staff', tokenGeneration: 0 };
+const admin: TokenIdentity = { username: 'ann', role: 'admin', tokenGeneration: 0 };
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -44,7 +44,7 @@ describe('IdentityCache', () => {
 
   it('never stores a load that started before a change', async () => {
     const cache = new IdentityCache(60_000, 100, now);
-    const stale = deferred<AuthenticatedUser | null>();
+    const stale = deferred<TokenIdentity | null>();
     const first = cache.get('ann', () => stale.promise);
     cache.invalidate(); // the user was disabled while the old role was being read
     stale.resolve(staff);

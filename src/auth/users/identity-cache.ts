@@ -1,12 +1,12 @@
-import { AuthenticatedUser } from '../roles';
+import { TokenIdentity } from '../roles';
 
 interface Entry {
-  identity: AuthenticatedUser | null;
+  identity: TokenIdentity | null;
   expiresAt: number;
 }
 
 /**
- * Who a token's subject is right now (role, or null when unknown or disabled), kept for a short
+ * Who a token's subject is right now (role and token generation, or null when unknown or disabled), kept for a short
  * time so that an authenticated request costs no database round trip for the user.
  *
  * A change made through this instance is visible at once: `invalidate` runs after the change is
@@ -24,7 +24,7 @@ export class IdentityCache {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async get(username: string, load: () => Promise<AuthenticatedUser | null>): Promise<AuthenticatedUser | null> {
+  async get(username: string, load: () => Promise<TokenIdentity | null>): Promise<TokenIdentity | null> {
     if (this.ttlMs <= 0) return load();
     const hit = this.entries.get(username);
     if (hit && hit.expiresAt > this.now()) return hit.identity;

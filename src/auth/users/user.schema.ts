@@ -16,6 +16,10 @@ export class User {
   @Prop({ type: Boolean, required: true, default: true })
   active: boolean;
 
+  /** Tokens carry the generation they were issued in; a password change or a disable bumps it. */
+  @Prop({ type: Number, required: true, default: 0 })
+  token_generation: number;
+
   created_at: Date;
   updated_at: Date;
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { READ_CONNECTION } from '../../database/database.constants';
-import { AuthenticatedUser, Role } from '../roles';
+import { Role, TokenIdentity } from '../roles';
 import { IdentityCache } from './identity-cache';
 import { User } from './user.schema';
 
@@ -11,6 +11,7 @@ export interface UserRecord {
   passwordHash: string;
   role: Role;
   active: boolean;
+  tokenGeneration: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -30,10 +31,15 @@ export class UsersRepository {
   ) {}
 
   /** The active user a token names, or null: what every authenticated request needs (cached). */
-  async findActiveIdentity(username: string): Promise<AuthenticatedUser | null> {
+  async findActiveIdentity(username: string): Promise<TokenIdentity | null> {
     return this.identities.get(username, async () => {
-      const doc = await this.reads.findOne({ username }, { username: 1, role: 1, active: 1 }).lean<User>().exec();
-      return doc?.active ? { username: doc.username, role: doc.role } : null;
+      const doc = await this.reads
+        .findOne({ username }, { username: 1, role: 1, active: 1, token_generation: 1 })
+        .lean<User>()
+        .exec();
+      return doc?.active
+        ? { username: doc.username, role: doc.role, tokenGeneration: doc.token_generation ?? 0 }
+        : null;
     });
   }
 
@@ -60,14 +66,17 @@ export class UsersRepository {
     }
   }
 
+  /** Applies the changes; a new password or a disable also revokes every token issued so far. */
   async update(username: string, changes: UserChanges): Promise<UserRecord | undefined> {
     const set: Partial<User> = {};
     if (changes.role !== undefined) set.role = changes.role;
     if (changes.active !== undefined) set.active = changes.active;
     if (changes.passwordHash !== undefined) set.password_hash = changes.passwordHash;
+    const revokesTokens = changes.passwordHash !== undefined || changes.active === false;
+    const update = revokesTokens ? { $set: set, $inc: { token_generation: 1 } } : { $set: set };
     try {
       const doc = await this.users
-        .findOneAndUpdate({ username }, { $set: set }, { returnDocument: 'after' })
+        .findOneAndUpdate({ username }, update, { returnDocument: 'after' })
         .lean<User>()
         .exec();
       return doc ? toRecord(doc) : undefined;
@@ -88,6 +97,7 @@ function toRecord(doc: User): UserRecord {
     passwordHash: doc.password_hash,
     role: doc.role,
     active: doc.active,
+    tokenGeneration: doc.token_generation ?? 0,
     createdAt: doc.created_at,
     updatedAt: doc.updated_at,
   };

@@ -79,9 +79,12 @@ export async function createApp(
 
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
+  const apiPath = `/${API_PREFIX}/`;
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     reply.headers(SECURITY_HEADERS);
     reply.header('X-Request-Id', request.id);
+    // Tokens and customers' personal data: no browser or proxy keeps a copy.
+    if (request.url.startsWith(apiPath)) reply.header('Cache-Control', 'no-store');
     done();
   });
   fastify.addHook('preSerialization', customerEtagHook);

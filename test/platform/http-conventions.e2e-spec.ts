@@ -264,9 +264,13 @@ describe('platform conventions', () => {
       }
     });
 
-    it('does not let responses with tokens or errors be cached', async () => {
+    it('does not let responses with tokens, personal data or errors be cached', async () => {
       const problem = await t.http().get('/api/v1/auth/me');
       expect(problem.headers['cache-control']).toContain('no-store');
+      const login = await t.http().post('/api/v1/auth/login').send(ADMIN).expect(200);
+      expect(login.headers['cache-control']).toBe('no-store');
+      const users = await t.http().get('/api/v1/auth/users').set('Authorization', `Bearer ${login.body.access_token}`).expect(200);
+      expect(users.headers['cache-control']).toBe('no-store');
     });
   });
 

@@ -38,7 +38,7 @@ export class AuthService {
     const user = await this.users.findByUsername(username);
     const passwordMatches = await this.hasher.verify(user?.passwordHash, password);
     if (!user || !passwordMatches || !user.active) throw INVALID_CREDENTIALS();
-    await this.throttle.release(username);
+    await this.throttle.reset(username);
     const payload: JwtPayload = { sub: user.username, role: user.role, gen: user.tokenGeneration };
     return {
       access_token: await this.jwt.signAsync(payload),

@@ -11,10 +11,10 @@ const RESERVE_ROUNDS = 5;
 /**
  * Counts failed logins per username in a fixed 15-minute window that opens at the first one.
  *
- * Every attempt first reserves one of the window's 5 slots in a single atomic write, and only a
- * successful login gives its slot back. So a burst of concurrent guesses gets exactly 5 password
- * checks, however many requests it sends at once, and earlier failures stay counted after a
- * success: "5 failed logins within 15 minutes", whatever happened in between.
+ * Every attempt first reserves one of the window's 5 slots in a single atomic write, before the
+ * password is checked. So a burst of concurrent guesses gets exactly 5 password checks, however
+ * many requests it sends at once. A successful login clears the count, as users expect after a
+ * few typos: only someone who knows the password can do that.
  */
 @Injectable()
 export class LoginThrottleService {
@@ -50,11 +50,9 @@ export class LoginThrottleService {
     return 1; // the window changed hands on every round: refuse rather than check unthrottled
   }
 
-  /** Gives a successful attempt's slot back. */
-  async release(username: string): Promise<void> {
-    await this.attempts
-      .updateOne({ _id: username, failures: trusted({ $gt: 0 }) }, { $inc: { failures: -1 } })
-      .exec();
+  /** After a successful login: the failures so far no longer count. */
+  async reset(username: string): Promise<void> {
+    await this.attempts.deleteOne({ _id: username }).exec();
   }
 
   /** Starts a window holding this attempt, replacing an expired one; false if another attempt just did. */

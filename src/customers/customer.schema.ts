@@ -55,6 +55,10 @@ export class Customer {
   @Prop({ type: String, required: true })
   last_name_sort: string;
 
+  /** How `search_keys` and the sort keys were derived (SEARCH_KEYS_VERSION); absent before 2. */
+  @Prop({ type: Number })
+  search_keys_version?: number;
+
   @Prop({ type: [MongooseSchema.Types.Mixed], required: true })
   pending_audit: AuditEntry[];
 

@@ -7,6 +7,7 @@ import { CustomersRepository } from './customers.repository';
 import { CustomersService } from './customers.service';
 import { IdempotencyRecord, IdempotencyRecordSchema } from './idempotency-record.schema';
 import { IdempotencyRepository } from './idempotency.repository';
+import { SearchKeysMigration } from './search-keys.migration';
 
 @Module({
   imports: [
@@ -17,7 +18,7 @@ import { IdempotencyRepository } from './idempotency.repository';
     MongooseModule.forFeature([{ name: Customer.name, schema: CustomerSchema }], READ_CONNECTION),
   ],
   controllers: [CustomersController],
-  providers: [CustomersService, CustomersRepository, IdempotencyRepository],
+  providers: [CustomersService, CustomersRepository, IdempotencyRepository, SearchKeysMigration],
   // The audit relay reads and empties the outbox kept in customer documents.
   exports: [CustomersRepository],
 })

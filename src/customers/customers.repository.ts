@@ -11,7 +11,7 @@ import {
 import { READ_CONNECTION } from '../database/database.constants';
 import { Customer } from './customer.schema';
 import { KeyedMutex } from './keyed-mutex';
-import { buildSearchFilter, searchKeysFor, sortKey } from './search-keys';
+import { buildSearchFilter, SEARCH_KEYS_VERSION, searchKeysFor, sortKey } from './search-keys';
 
 /** A customer as the service sees it: no search keys, outbox or other storage details. */
 export interface CustomerRecord {
@@ -122,6 +122,35 @@ export class CustomersRepository {
       .lean<Customer>()
       .exec();
     return doc ? toRecord(doc) : undefined;
+  }
+
+  /** Up to `limit` customers whose search and sort keys were derived by an older SEARCH_KEYS_VERSION. */
+  async withStaleSearchKeys(limit: number): Promise<Array<{ id: string; version: number }>> {
+    const docs = await this.reads
+      .find({ search_keys_version: trusted({ $ne: SEARCH_KEYS_VERSION }) }, { _id: 1, version: 1 })
+      .limit(limit)
+      .lean<Array<{ _id: Types.ObjectId; version: number }>>()
+      .exec();
+    return docs.map((doc) => ({ id: doc._id.toHexString(), version: doc.version }));
+  }
+
+  /**
+   * Rewrites one customer's derived keys from its stored names and phone, if it is still at
+   * `version` (a write since then derived them already). Not a change of the customer: no new
+   * version, no audit entry.
+   */
+  async rewriteSearchKeys(id: string, version: number): Promise<boolean> {
+    return this.writes.run(id, async () => {
+      const doc = await this.customers
+        .findOne({ _id: new Types.ObjectId(id), version }, { phone_number: 1, first_name: 1, last_name: 1 })
+        .lean<Customer>()
+        .exec();
+      if (!doc) return false;
+      const result = await this.customers
+        .updateOne({ _id: doc._id, version }, { $set: derivedFields(doc) })
+        .exec();
+      return result.modifiedCount > 0;
+    });
   }
 
   /** Inserts a new active customer with its creation audit entry in the outbox. */
@@ -378,11 +407,12 @@ function statusFilter(statuses: CustomerStatus[] | undefined): Record<string, un
   return { status: trusted({ $nin: HIDDEN_BY_DEFAULT }) };
 }
 
-function derivedFields(profile: CustomerProfile) {
+function derivedFields(profile: Pick<CustomerProfile, 'phone_number' | 'first_name' | 'last_name'>) {
   return {
     search_keys: searchKeysFor(profile),
     first_name_sort: sortKey(profile.first_name),
     last_name_sort: sortKey(profile.last_name),
+    search_keys_version: SEARCH_KEYS_VERSION,
   };
 }
 

@@ -7,6 +7,11 @@ import { normalizePhone } from '../common/phone/phone';
  * "the document holds every term". No regular expression is ever built from user input.
  */
 export const MAX_SEARCH_LENGTH = 100;
+/**
+ * Bumped whenever searchKeysFor or sortKey derive differently: customers stored with an older
+ * version get their keys rewritten at start-up (SearchKeysMigration). 2: whole words, symbols kept.
+ */
+export const SEARCH_KEYS_VERSION = 2;
 const MIN_PHONE_DIGITS = 3;
 const PHONE_CHARS = /^[0-9()+.-]+$/;
 

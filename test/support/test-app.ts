@@ -6,6 +6,7 @@ import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { createApp } from '../../src/app.factory';
 import { AuditRelay } from '../../src/audit/audit-relay.service';
+import { SearchKeysMigration } from '../../src/customers/search-keys.migration';
 import { UsersService } from '../../src/auth/users/users.service';
 import { loadConfig, AppConfig } from '../../src/config/app-config';
 import { withResponseValidation } from './openapi-validator';
@@ -70,6 +71,8 @@ export async function startTestApp(
     logDestination: options.logDestination,
   });
   await app.init();
+  // Its marker write must not land in the middle of a test's database snapshot.
+  await app.get(SearchKeysMigration).finished;
   await app.getHttpAdapter().getInstance().ready();
   const connection = app.get<Connection>(getConnectionToken());
   const http = () => withResponseValidation(request(app.getHttpServer()));

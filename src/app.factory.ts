@@ -12,7 +12,7 @@ import {
   ProblemExceptionFilter,
   sendFrameworkError,
 } from './common/problem/problem-exception.filter';
-import { UndeclaredQueryInterceptor } from './common/validation/undeclared-query.interceptor';
+import { UndeclaredQueryGuard } from './common/validation/undeclared-query.guard';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { customerEtagHook } from './customers/customer-http';
@@ -99,7 +99,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     ],
   });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(new UndeclaredQueryInterceptor());
+  // After the APP_GUARDs (authentication, roles), which Nest registered while creating the app.
+  app.useGlobalGuards(new UndeclaredQueryGuard());
   app.useGlobalFilters(new ProblemExceptionFilter());
   if (config.swaggerEnabled) setupSwagger(app);
 }

@@ -63,9 +63,10 @@ describe('input hygiene', () => {
       );
     });
 
-    it('still answers 401 before looking at the query', async () => {
-      const res = await t.http().get(`${CUSTOMERS}/stats?foo=bar`);
-      expect(res.status).toBe(401);
+    it('still answers 401 and 403 before looking at the query', async () => {
+      expect((await t.http().get(`${CUSTOMERS}/stats?foo=bar`)).status).toBe(401);
+      const staff = await t.userToken('staff');
+      expect((await t.http().get(`${CUSTOMERS}/stats?foo=bar`).set(bearer(staff))).status).toBe(403);
     });
 
     it('accepts the routes that take none when none is sent', async () => {

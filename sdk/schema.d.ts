@@ -757,6 +757,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
                 };
             };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
@@ -839,7 +858,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
                 };
             };
-            /** @description Wrong username or password */
+            /** @description INVALID_CREDENTIALS: wrong username or password (the same answer for both) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -847,12 +866,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Wrong username or password",
+                     *       "code": "INVALID_CREDENTIALS",
+                     *       "detail": "INVALID_CREDENTIALS: wrong username or password (the same answer for both)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
-                     *       "type": "https://pawnshop.example/problems/unauthenticated"
+                     *       "type": "https://pawnshop.example/problems/invalid-credentials"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
@@ -930,6 +949,25 @@ export interface operations {
                      *       "status": 429,
                      *       "title": "Too Many Requests",
                      *       "type": "https://pawnshop.example/problems/too-many-login-attempts"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
@@ -1051,7 +1089,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
                 };
             };
-            /** @description VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character in the input */
+            /** @description VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1060,11 +1098,30 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "VALIDATION_FAILED",
-                     *       "detail": "VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character in the input",
+                     *       "detail": "VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
@@ -1186,7 +1243,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
                 };
             };
-            /** @description VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character in the input */
+            /** @description VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1195,11 +1252,30 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "VALIDATION_FAILED",
-                     *       "detail": "VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character in the input",
+                     *       "detail": "VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
@@ -1395,6 +1471,25 @@ export interface operations {
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
@@ -1617,6 +1712,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
                 };
             };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
@@ -1756,6 +1870,25 @@ export interface operations {
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
@@ -1962,6 +2095,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
                 };
             };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
@@ -2078,7 +2230,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
                 };
             };
-            /** @description VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character in the input */
+            /** @description VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2087,11 +2239,30 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "VALIDATION_FAILED",
-                     *       "detail": "VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character in the input",
+                     *       "detail": "VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
@@ -2252,6 +2423,25 @@ export interface operations {
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
@@ -2500,6 +2690,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
                 };
             };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
@@ -2719,6 +2928,25 @@ export interface operations {
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
@@ -2948,6 +3176,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
                 };
             };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
@@ -3172,6 +3419,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
                 };
             };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
@@ -3327,6 +3593,25 @@ export interface operations {
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
@@ -3556,6 +3841,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
                 };
             };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
@@ -3775,6 +4079,25 @@ export interface operations {
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
@@ -4001,6 +4324,25 @@ export interface operations {
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];

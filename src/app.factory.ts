@@ -21,6 +21,21 @@ import { clientErrorHandler } from './common/http/client-error';
 import { setupSwagger } from './swagger';
 
 
+/** Whether the URL's query string holds percent-encoding that is not UTF-8. */
+function hasBadlyEncodedQuery(url: string): boolean {
+  const start = url.indexOf('?');
+  if (start < 0 || !url.includes('%', start)) return false;
+  try {
+    decodeURIComponent(url.slice(start + 1));
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+const BAD_QUERY_ENCODING = () =>
+  Object.assign(new Error('The query string is not validly percent-encoded.'), { statusCode: 400, code: 'FST_ERR_BAD_URL' });
+
 /** Helmet's headers, worked out once for every response. */
 const SECURITY_HEADERS = securityHeaders();
 
@@ -80,12 +95,13 @@ export async function createApp(
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   const apiPath = `/${API_PREFIX}/`;
-  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
     reply.headers(SECURITY_HEADERS);
     reply.header('X-Request-Id', request.id);
     // Tokens and customers' personal data: no browser or proxy keeps a copy.
     if (request.url.startsWith(apiPath)) reply.header('Cache-Control', 'no-store');
-    done();
+    // The query parser would turn bad percent-encoding into U+FFFD; a path gets a 400 for it.
+    done(hasBadlyEncodedQuery(request.url) ? BAD_QUERY_ENCODING() : undefined);
   });
   fastify.addHook('preSerialization', customerEtagHook);
   // Bodies are JSON: a text/plain body is a 415, not a string handed to the validators.

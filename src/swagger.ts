@@ -20,7 +20,8 @@ const PROBLEM_SCHEMA = { $ref: '#/components/schemas/ProblemResponseDto' };
 /** Responses any operation of the API can give, whatever its decorators say. */
 const COMMON_PROBLEMS: Record<string, string> = {
   '400': 'MALFORMED_REQUEST: the URL or the JSON body cannot be parsed',
-  '422': 'VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character in the input',
+  '422': 'VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input',
+  '431': 'HEADERS_TOO_LARGE: the request headers exceed 16 KiB',
   '500': 'INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs',
   '503': 'DATABASE_UNAVAILABLE: retry after Retry-After seconds',
 };
@@ -47,6 +48,7 @@ const DEFAULT_CODES: Record<string, string> = {
   '415': 'UNSUPPORTED_MEDIA_TYPE',
   '422': 'VALIDATION_FAILED',
   '429': 'TOO_MANY_LOGIN_ATTEMPTS',
+  '431': 'HEADERS_TOO_LARGE',
   '500': 'INTERNAL_ERROR',
   '503': 'DATABASE_UNAVAILABLE',
 };

@@ -25,7 +25,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'login', summary: 'Exchange username and password for a bearer token' })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiUnauthorizedResponse({ type: ProblemResponseDto, description: 'Wrong username or password' })
+  @ApiUnauthorizedResponse({ type: ProblemResponseDto, description: 'INVALID_CREDENTIALS: wrong username or password (the same answer for both)' })
   @ApiUnprocessableEntityResponse({ type: ProblemResponseDto })
   @ApiTooManyRequestsResponse({ type: ProblemResponseDto, description: '5 failed logins in 15 minutes; see Retry-After' })
   login(@Body() body: LoginRequestDto): Promise<TokenResponseDto> {

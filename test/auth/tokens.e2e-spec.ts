@@ -158,6 +158,14 @@ describe('bearer tokens', () => {
     expectUnauthenticated(await me(`Token ${token}`));
   });
 
+  it('refuses a valid token with anything after it, and reads the scheme case-insensitively', async () => {
+    const token = await t.adminToken();
+    expectUnauthenticated(await me(`Bearer ${token} extra`));
+    expectUnauthenticated(await me(`Bearer ${token},Bearer ${token}`));
+    await me(`bearer ${token}`).expect(200);
+    await me(`BEARER  ${token}`).expect(200);
+  });
+
   it('reads the token only from the Authorization header', async () => {
     const token = await t.adminToken();
     expectUnauthenticated(await t.http().get(`/api/v1/auth/me?access_token=${token}`));

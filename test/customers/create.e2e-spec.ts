@@ -112,6 +112,11 @@ describe('POST /api/v1/customer/', () => {
       '9 digits': '555123456',
       '12 digits': '555123456789',
       '11 digits not starting with 1': '25551234567',
+      'a trailing dot': '5551234567.',
+      'a leading dash': '-5551234567',
+      'doubled separators': '555..123--4567',
+      'nested parentheses': '((555)) 123-4567',
+      'a line break': '555\n1234567',
       empty: '',
     };
     it.each(Object.entries(bad))('refuses a phone with %s in the body (422)', async (_label, phone) => {
@@ -147,7 +152,7 @@ describe('POST /api/v1/customer/', () => {
       expectCustomer(await post({ ...valid(), [field]: 'x'.repeat(100) }), 201, { [field]: 'x'.repeat(100) });
     });
 
-    it.each(['.', "'", '***', '(', '😀', '\u00ad', '\u0301'])('accepts a name with no letter or digit (%j): 201, as it reads', async (name) => {
+    it.each(['.', "'", '***', '(', '😀', '\u0301'])('accepts a name with no letter or digit (%j): 201, as it reads', async (name) => {
       expectCustomer(await post({ ...valid(), first_name: name, last_name: name }), 201, { first_name: name, last_name: name });
     });
 

@@ -6,6 +6,7 @@ import {
   createCustomer,
   CUSTOMERS,
   expectNothingWritten,
+  expectProblem,
   expectValidationError,
   phonePath,
 } from '../support/customers';
@@ -43,6 +44,59 @@ describe('input hygiene', () => {
     it.each(nul)('in %s: 422 on that field, nothing written', async (_where, field, send) => {
       const res = await expectNothingWritten(t, send);
       expectValidationError(res, field);
+    });
+  });
+
+  describe('lone surrogates (not text: they would be stored as U+FFFD)', () => {
+    // Raw JSON, so that the escapes reach the server as sent.
+    const raw = (body: string) => body;
+    const surrogates: [string, string, () => Promise<Response>][] = [
+      ['an email on create', 'email', () => t.http().post(CUSTOMERS).set(bearer(admin)).set('Content-Type', 'application/json').send(raw('{"phone_number":"5550001111","first_name":"Ann","last_name":"Lee","email":"\\ud800"}')).then((r) => r)],
+      ['an email on update', 'email', () => t.http().put(phonePath(phone)).set(bearer(admin)).set('Content-Type', 'application/json').send(raw('{"email":"a\\ud800@x.co"}')).then((r) => r)],
+      ['a first name', 'first_name', () => t.http().put(phonePath(phone)).set(bearer(admin)).set('Content-Type', 'application/json').send(raw('{"first_name":"a\\udc00b"}')).then((r) => r)],
+      ['a password', 'password', () => t.http().post('/api/v1/auth/users').set(bearer(admin)).set('Content-Type', 'application/json').send(raw('{"username":"clerk.x","password":"abcdefghijk\\ud800","role":"staff"}')).then((r) => r)],
+    ];
+    it.each(surrogates)('in %s: 422 on that field, nothing written', async (_where, field, send) => {
+      const res = await expectNothingWritten(t, send);
+      expectValidationError(res, field);
+    });
+
+    it('answers a query string whose percent-encoding is not UTF-8 with 400, as a path', async () => {
+      for (const query of ['reason=%ED%A0%80abc', 'reason=abc%FF', 'reason=%E0%A4%A']) {
+        const res = await expectNothingWritten(t, () => t.http().post(`${phonePath(phone)}/suspend?${query}`).set(bearer(admin)).then((r) => r));
+        expectProblem(res, 400, 'MALFORMED_REQUEST');
+      }
+    });
+
+    it('keeps well-formed astral characters (emoji) as sent', async () => {
+      const res = await t.http().put(phonePath(phone)).set(bearer(admin)).send({ notes: 'pays in 💵' }).expect(200);
+      expect(res.body.notes).toBe('pays in 💵');
+    });
+  });
+
+  describe('keys named after Object.prototype members', () => {
+    it.each(['constructor', 'toString', 'valueOf', 'hasOwnProperty'])('%s in a body or a query is an unknown field (422)', async (key) => {
+      const body = await expectNothingWritten(t, () =>
+        t.http().post(CUSTOMERS).set(bearer(admin)).send({ phone_number: '5550001111', first_name: 'Ann', last_name: 'Lee', [key]: { $gt: '' } }).then((r) => r),
+      );
+      expectValidationError(body, key);
+      expectValidationError(await t.http().get(`${CUSTOMERS}?${key}=1`).set(bearer(admin)), key);
+    });
+  });
+
+  describe('invisible characters', () => {
+    it('trims zero-width and direction marks at the ends of names and reasons, so blank-looking values are empty', async () => {
+      expectValidationError(await t.http().put(phonePath(phone)).set(bearer(admin)).send({ first_name: '\u200b\u202e' }), 'first_name');
+      expectValidationError(await t.http().post(`${phonePath(phone)}/suspend`).set(bearer(admin)).send({ reason: '\u200b'.repeat(5) }), 'reason');
+      const res = await t.http().put(phonePath(phone)).set(bearer(admin)).send({ first_name: '\u200bAnn\u200f' }).expect(200);
+      expect(res.body.first_name).toBe('Ann');
+    });
+
+    it('refuses control characters inside names and invisible ones inside emails', async () => {
+      expectValidationError(await t.http().put(phonePath(phone)).set(bearer(admin)).send({ last_name: 'Le\te' }), 'last_name');
+      expectValidationError(await t.http().put(phonePath(phone)).set(bearer(admin)).send({ email: 'a\u200bb@x.co' }), 'email');
+      const res = await t.http().put(phonePath(phone)).set(bearer(admin)).send({ email: 'ann@x.co\u200b' }).expect(200);
+      expect(res.body.email).toBe('ann@x.co');
     });
   });
 

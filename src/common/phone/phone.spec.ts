@@ -11,6 +11,13 @@ describe('normalizePhone', () => {
     '15551234567',
     '+15551234567',
     ' 555 123 4567 ',
+    '(555)123-4567',
+    '(555)-123-4567',
+    '1 (555) 123-4567',
+    '+1 (555) 123-4567',
+    '+1-555-123-4567',
+    '1.555.123.4567',
+    '555 1234567',
   ])('%p means 5551234567', (input) => {
     expect(normalizePhone(input)).toBe('5551234567');
   });
@@ -31,6 +38,18 @@ describe('normalizePhone', () => {
     ['an empty string', ''],
     ['only separators', '() -.'],
     ['a very long input', `5551234567${' '.repeat(40)}`],
+    ['a trailing dot', '5551234567.'],
+    ['a leading dash', '-5551234567'],
+    ['doubled dots', '555..1234567'],
+    ['doubled dashes', '555--123-4567'],
+    ['a dash after a space', '555 -123-4567'],
+    ['nested parentheses', '((555)) 123-4567'],
+    ['an unbalanced parenthesis', '(555 123-4567'],
+    ['reversed parentheses', '555)123(4567'],
+    ['parentheses around more than the area code', '(555 123) 4567'],
+    ['a tab', '555\t123\t4567'],
+    ['a line break', '555\n1234567'],
+    ['a no-break space', '555\u00a0123\u00a04567'],
   ])('refuses %s', (_why, input) => {
     expect(normalizePhone(input)).toBeUndefined();
   });

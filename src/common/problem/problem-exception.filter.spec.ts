@@ -61,6 +61,9 @@ describe('mapError', () => {
       code: 'MALFORMED_REQUEST',
       detail: 'bad',
     });
+    expect(
+      mapError(new BadRequestException("Body is not valid JSON but content-type is set to 'application/json'")),
+    ).toMatchObject({ status: 400, code: 'MALFORMED_REQUEST', detail: expect.stringMatching(/not valid JSON.*__proto__/) });
     expect(mapError(new HttpException('Request body is too large', 413))).toMatchObject({
       status: 413,
       code: 'PAYLOAD_TOO_LARGE',

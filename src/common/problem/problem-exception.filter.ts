@@ -108,6 +108,9 @@ function httpExceptionDetail(error: HttpException): string {
   if (status >= 500) return 'An unexpected error occurred.';
   const response = error.getResponse();
   const message = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
+  // Fastify's body-parser messages, in our words (a __proto__ or constructor key also lands here).
+  if (status === 400 && typeof message === 'string' && /json|body/i.test(message))
+    return 'The request body is not valid JSON, or holds a forbidden __proto__ or constructor key.';
   return typeof message === 'string' ? message : titleFor(status);
 }
 

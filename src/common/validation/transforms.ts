@@ -1,12 +1,25 @@
 import { Transform } from 'class-transformer';
 import { ValidateIf } from 'class-validator';
 
-/** Trims a string value; other values pass through for the validators to refuse. */
-export const trim = Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+/** Whitespace and invisible format characters (zero-width space, direction marks …) at either end. */
+const OUTER_BLANKS = /^[\s\p{Cf}]+|[\s\p{Cf}]+$/gu;
+const trimText = (text: string) => text.replace(OUTER_BLANKS, '');
+
+/**
+ * Trims a string value, invisible characters included, so that a value that only looks empty
+ * is empty; other values pass through for the validators to refuse.
+ */
+export const trim = Transform(({ value }) => (typeof value === 'string' ? trimText(value) : value));
 
 export const trimLower = Transform(({ value }) =>
-  typeof value === 'string' ? value.trim().toLowerCase() : value,
+  typeof value === 'string' ? trimText(value).toLowerCase() : value,
 );
+
+/** No control characters (tabs, line breaks, escapes …): for single-line values such as names. */
+export const NO_CONTROL_CHARACTERS = /^\P{Cc}*$/u;
+
+/** No control, format or whitespace characters at all: for emails. */
+export const NO_INVISIBLE_CHARACTERS = /^[^\p{C}\s]*$/u;
 
 /** Validates the field only when sent: unlike `@IsOptional()`, an explicit `null` is validated (and refused). */
 export const whenSent = ValidateIf((_object, value) => value !== undefined);

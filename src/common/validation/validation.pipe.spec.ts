@@ -2,7 +2,7 @@ import { ArgumentMetadata } from '@nestjs/common';
 import { LoginRequestDto } from '../../auth/dto/auth.dto';
 import { PageQueryDto } from '../../customers/dto/page.dto';
 import { ApiException } from '../problem/api-exception';
-import { createValidationPipe, pathOfNulCharacter } from './validation.pipe';
+import { createValidationPipe, findForbiddenInput } from './validation.pipe';
 
 const body = (metatype: ArgumentMetadata['metatype']): ArgumentMetadata => ({ type: 'body', metatype });
 const query = (metatype: ArgumentMetadata['metatype']): ArgumentMetadata => ({ type: 'query', metatype });
@@ -42,10 +42,22 @@ describe('validation pipe', () => {
     ]);
   });
 
-  it('finds the path of a NUL in strings and keys, at any depth', () => {
-    expect(pathOfNulCharacter('a\u0000')).toBe('');
-    expect(pathOfNulCharacter({ a: { b: ['x', 'y\u0000'] } })).toBe('a.b.1');
-    expect(pathOfNulCharacter({ 'k\u0000': 1 }, 'body')).toBe('body.k\u0000');
-    expect(pathOfNulCharacter({ a: 'clean', b: [1, null, true] })).toBeUndefined();
+  it('finds NUL and lone surrogates in strings and keys, at any depth', () => {
+    expect(findForbiddenInput('a\u0000')).toEqual({ path: '', message: 'must not contain NUL characters' });
+    expect(findForbiddenInput({ a: { b: ['x', 'y\u0000'] } })?.path).toBe('a.b.1');
+    expect(findForbiddenInput({ 'k\u0000': 1 }, 'body')?.path).toBe('body.k\u0000');
+    expect(findForbiddenInput({ email: 'a@b.co\ud800' })).toEqual({ path: 'email', message: expect.stringMatching(/lone surrogate/) });
+    expect(findForbiddenInput({ n: '\udc00x' })?.path).toBe('n');
+    expect(findForbiddenInput({ a: 'clean 😀 é', b: [1, null, true] })).toBeUndefined();
   });
+
+  it.each(['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', '__defineGetter__'])(
+    'refuses a key named %s, which whitelisting would take for a declared one',
+    async (key) => {
+      const body = JSON.parse(`{"username":"a","password":"b","${key}":{"$gt":""}}`);
+      expect(await fieldErrors(body, { type: 'body', metatype: LoginRequestDto })).toEqual([
+        { field: key, message: `property ${key} should not exist` },
+      ]);
+    },
+  );
 });

@@ -45,26 +45,53 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
+/** Names every plain object inherits: class-validator's whitelist takes them for declared properties. */
+const INHERITED_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+export interface ForbiddenInput {
+  /** Where: `a.b.0`, or '' for the value itself. */
+  path: string;
+  message: string;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why a string cannot be stored as sent, if it cannot. */
+function stringProblem(text: string): string | undefined {
+  // MongoDB keeps NUL in strings, but no field of ours has a use for one, and FerretDB's
+  // PostgreSQL backend cannot store it (jsonb refuses \u0000).
+  if (text.includes('\u0000')) return 'must not contain NUL characters';
+  // A lone surrogate is not text: it would be stored as U+FFFD, so not as sent.
+  if (LONE_SURROGATE.test(text)) return 'must be valid Unicode text (no lone surrogates)';
+  return undefined;
+}
+
 /**
- * The path (`a.b.0`) of the first string or key holding a NUL character, if any. MongoDB keeps
- * NUL in strings, but no field of ours has a use for one, and FerretDB's PostgreSQL backend
- * cannot store it (jsonb refuses `\u0000`): refusing it here keeps it a 422 on every server.
+ * The first thing in a body, query or path value that must not get past validation: a string or
+ * key holding NUL or a lone surrogate, or a key named after an Object.prototype member
+ * (`constructor`, `toString` …), which whitelisting would let through as if it were declared.
  */
-export function pathOfNulCharacter(value: unknown, parent = ''): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? parent : undefined;
+export function findForbiddenInput(value: unknown, parent = ''): ForbiddenInput | undefined {
+  if (typeof value === 'string') {
+    const message = stringProblem(value);
+    return message ? { path: parent, message } : undefined;
+  }
   if (value === null || typeof value !== 'object') return undefined;
   for (const [key, child] of Object.entries(value)) {
     const path = parent ? `${parent}.${key}` : key;
-    if (key.includes('\u0000')) return path;
-    const found = pathOfNulCharacter(child, path);
-    if (found !== undefined) return found;
+    if (!Array.isArray(value) && INHERITED_NAMES.has(key))
+      return { path, message: `property ${key} should not exist` };
+    const keyProblem = stringProblem(key);
+    if (keyProblem) return { path, message: keyProblem };
+    const found = findForbiddenInput(child, path);
+    if (found) return found;
   }
   return undefined;
 }
 
 /**
- * Refuses absurdly nested input with a 422 before class-transformer recurses into it, and NUL
- * characters anywhere in a body, query or path parameter.
+ * Refuses absurdly nested input with a 422 before class-transformer recurses into it, and
+ * forbidden input (see findForbiddenInput) anywhere in a body, query or path parameter.
  */
 class GuardedValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
@@ -73,9 +100,9 @@ class GuardedValidationPipe extends ValidationPipe {
     if (nestsDeeperThan(value, MAX_INPUT_DEPTH)) {
       throw validationFailed([{ field: root || metadata.type, message: `nests deeper than ${MAX_INPUT_DEPTH} levels` }]);
     }
-    const nulAt = pathOfNulCharacter(value, root);
-    if (nulAt !== undefined) {
-      throw validationFailed([{ field: nulAt || metadata.type, message: 'must not contain NUL characters' }]);
+    const forbidden = findForbiddenInput(value, root);
+    if (forbidden) {
+      throw validationFailed([{ field: forbidden.path || metadata.type, message: forbidden.message }]);
     }
     return super.transform(value, metadata);
   }

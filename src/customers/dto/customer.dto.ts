@@ -8,7 +8,14 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { trim, trimLower, whenNotNull, whenSent } from '../../common/validation/transforms';
+import {
+  NO_CONTROL_CHARACTERS,
+  NO_INVISIBLE_CHARACTERS,
+  trim,
+  trimLower,
+  whenNotNull,
+  whenSent,
+} from '../../common/validation/transforms';
 import { CUSTOMER_STATUSES } from '../customer-rules';
 import { CUSTOMER_SORT_FIELDS, CustomerSortField } from '../customers.repository';
 import { MAX_SEARCH_LENGTH } from '../search-keys';
@@ -31,12 +38,14 @@ export class CustomerCreateDto {
   @trim
   @IsString()
   @Length(1, NAME_MAX)
+  @Matches(NO_CONTROL_CHARACTERS, { message: 'first_name must not contain control characters' })
   first_name: string;
 
   @ApiProperty({ example: 'Smith', minLength: 1, maxLength: NAME_MAX })
   @trim
   @IsString()
   @Length(1, NAME_MAX)
+  @Matches(NO_CONTROL_CHARACTERS, { message: 'last_name must not contain control characters' })
   last_name: string;
 
   @ApiPropertyOptional({ example: 'john@email.com', format: 'email', maxLength: EMAIL_MAX })
@@ -44,6 +53,7 @@ export class CustomerCreateDto {
   @trimLower
   @IsEmail()
   @MaxLength(EMAIL_MAX)
+  @Matches(NO_INVISIBLE_CHARACTERS, { message: 'email must not contain invisible characters' })
   email?: string;
 
   @ApiPropertyOptional({ example: 'Prefers morning visits', maxLength: NOTES_MAX })
@@ -68,6 +78,7 @@ export class CustomerUpdateDto {
   @trim
   @IsString()
   @Length(1, NAME_MAX)
+  @Matches(NO_CONTROL_CHARACTERS, { message: 'first_name must not contain control characters' })
   first_name?: string;
 
   @ApiPropertyOptional({ example: 'Smith', minLength: 1, maxLength: NAME_MAX })
@@ -75,6 +86,7 @@ export class CustomerUpdateDto {
   @trim
   @IsString()
   @Length(1, NAME_MAX)
+  @Matches(NO_CONTROL_CHARACTERS, { message: 'last_name must not contain control characters' })
   last_name?: string;
 
   @ApiPropertyOptional({
@@ -89,6 +101,7 @@ export class CustomerUpdateDto {
   @trimLower
   @IsEmail()
   @MaxLength(EMAIL_MAX)
+  @Matches(NO_INVISIBLE_CHARACTERS, { message: 'email must not contain invisible characters' })
   email?: string | null;
 
   @ApiPropertyOptional({

@@ -5,7 +5,7 @@ import { ApiException } from '../common/problem/api-exception';
 import { TokenResponseDto } from './dto/auth.dto';
 import { LoginThrottleService } from './login-throttle/login-throttle.service';
 import { PasswordHasher } from './password-hasher';
-import { UsersRepository } from './users/users.repository';
+import { UserRecord, UsersRepository } from './users/users.repository';
 
 export interface JwtPayload {
   sub: string;
@@ -34,11 +34,15 @@ export class AuthService {
         'Retry-After': String(retryAfter),
       });
     }
-    // The reserved attempt counts as a failure unless the credentials turn out right.
-    const user = await this.users.findByUsername(username);
-    const passwordMatches = await this.hasher.verify(user?.passwordHash, password);
-    if (!user || !passwordMatches || !user.active) throw INVALID_CREDENTIALS();
-    await this.throttle.reset(username);
+    // The slot counts as a failure unless the credentials turn out right.
+    let user: UserRecord;
+    try {
+      user = await this.verifiedUser(username, password);
+    } catch (error) {
+      await this.throttle.failed(username);
+      throw error;
+    }
+    await this.throttle.succeeded(username);
     const payload: JwtPayload = { sub: user.username, role: user.role, gen: user.tokenGeneration };
     return {
       access_token: await this.jwt.signAsync(payload),
@@ -46,5 +50,13 @@ export class AuthService {
       expires_in: this.config.jwt.expiresInSeconds,
       role: user.role,
     };
+  }
+
+  /** The active user with these credentials; a 401 otherwise. */
+  private async verifiedUser(username: string, password: string): Promise<UserRecord> {
+    const user = await this.users.findByUsername(username);
+    const passwordMatches = await this.hasher.verify(user?.passwordHash, password);
+    if (!user || !passwordMatches || !user.active) throw INVALID_CREDENTIALS();
+    return user;
   }
 }

@@ -9,8 +9,13 @@ export class LoginAttempt {
   @Prop({ type: Date, required: true })
   window_start: Date;
 
+  /** Attempts of this window, failed or still being checked. */
   @Prop({ type: Number, required: true })
   failures: number;
+
+  /** Of those, the ones whose password is still being checked. */
+  @Prop({ type: Number, default: 0 })
+  pending: number;
 }
 
 export const LoginAttemptSchema = SchemaFactory.createForClass(LoginAttempt);

@@ -6,24 +6,29 @@ import { LoginAttempt } from './login-attempt.schema';
 export const MAX_FAILED_LOGINS = 5;
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 const DUPLICATE_KEY = 11000;
-const RESERVE_ROUNDS = 5;
+/** How long an attempt waits for slots held by attempts still being checked, before a 429. */
+const WAIT_FOR_SLOT_MS = 3000;
+const SLOT_POLL_MS = 25;
 
 /**
- * Counts failed logins per username in a fixed 15-minute window that opens at the first one.
+ * Counts failed logins per username in a fixed 15-minute window that opens at the first attempt.
  *
- * Every attempt first reserves one of the window's 5 slots in a single atomic write, before the
- * password is checked. So a burst of concurrent guesses gets exactly 5 password checks, however
- * many requests it sends at once. A successful login clears the count, as users expect after a
- * few typos: only someone who knows the password can do that.
+ * Every attempt first takes one of the window's 5 slots in a single atomic write, before the
+ * password is checked, so a burst of concurrent guesses gets exactly 5 password checks however
+ * many requests it sends at once. An attempt that finds every slot taken waits while some are
+ * held by checks still running (those may succeed and free them), and gets a 429 once 5 have
+ * failed. A successful login clears the count, as users expect after a few typos: only someone
+ * who knows the password can do that.
  */
 @Injectable()
 export class LoginThrottleService {
   constructor(@InjectModel(LoginAttempt.name) private readonly attempts: Model<LoginAttempt>) {}
 
-  /** Reserves an attempt: 0 when the caller may check the password, else the seconds until it may. */
+  /** Takes a slot: 0 when the caller may check the password, else the seconds until it may. */
   async reserve(username: string, now = new Date()): Promise<number> {
     const windowFloor = new Date(now.getTime() - LOGIN_WINDOW_MS);
-    for (let round = 0; round < RESERVE_ROUNDS; round++) {
+    const giveUpAt = Date.now() + WAIT_FOR_SLOT_MS;
+    while (Date.now() < giveUpAt) {
       const slot = await this.attempts
         .findOneAndUpdate(
           {
@@ -31,28 +36,37 @@ export class LoginThrottleService {
             window_start: trusted({ $gt: windowFloor }),
             failures: trusted({ $lt: MAX_FAILED_LOGINS }),
           },
-          { $inc: { failures: 1 } },
+          { $inc: { failures: 1, pending: 1 } },
         )
         .lean()
         .exec();
       if (slot) return 0;
 
       const current = await this.attempts.findById(username).lean<LoginAttempt>().exec();
-      const windowIsOpen = current !== null && current.window_start > windowFloor;
-      if (windowIsOpen && current.failures >= MAX_FAILED_LOGINS) {
-        const remainingMs = current.window_start.getTime() + LOGIN_WINDOW_MS - now.getTime();
-        return Math.max(1, Math.ceil(remainingMs / 1000));
+      if (current && current.window_start > windowFloor) {
+        if (current.failures - (current.pending ?? 0) >= MAX_FAILED_LOGINS) {
+          const remainingMs = current.window_start.getTime() + LOGIN_WINDOW_MS - now.getTime();
+          return Math.max(1, Math.ceil(remainingMs / 1000));
+        }
+        // Slots held by checks still running, or freed since the first write: try again.
+        if (current.failures >= MAX_FAILED_LOGINS) await sleep(SLOT_POLL_MS);
+        continue;
       }
-      // A window opened (or a slot freed) since the first write: reserve again.
-      if (windowIsOpen) continue;
       if (await this.openWindow(username, now, windowFloor)) return 0;
     }
-    return 1; // the window changed hands on every round: refuse rather than check unthrottled
+    return 1; // slots still held by checks in progress: ask to come back in a second
   }
 
   /** After a successful login: the failures so far no longer count. */
-  async reset(username: string): Promise<void> {
+  async succeeded(username: string): Promise<void> {
     await this.attempts.deleteOne({ _id: username }).exec();
+  }
+
+  /** After a failed (or aborted) check: the slot stays taken, as a failure. */
+  async failed(username: string): Promise<void> {
+    await this.attempts
+      .updateOne({ _id: username, pending: trusted({ $gt: 0 }) }, { $inc: { pending: -1 } })
+      .exec();
   }
 
   /** Starts a window holding this attempt, replacing an expired one; false if another attempt just did. */
@@ -61,7 +75,7 @@ export class LoginThrottleService {
       await this.attempts
         .findOneAndUpdate(
           { _id: username, window_start: trusted({ $lte: windowFloor }) },
-          { $set: { window_start: now, failures: 1 } },
+          { $set: { window_start: now, failures: 1, pending: 1 } },
           { upsert: true },
         )
         .exec();
@@ -72,3 +86,5 @@ export class LoginThrottleService {
     }
   }
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

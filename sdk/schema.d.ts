@@ -658,7 +658,7 @@ export interface operations {
                 page?: number;
                 per_page?: number;
                 action?: "customer.created" | "customer.updated" | "customer.status_changed" | "customer.transaction_recorded";
-                /** @description Username of whoever acted */
+                /** @description Username of whoever acted (case-insensitive) */
                 actor?: string;
                 /** @description Events recorded under this phone number, and all events of the customer who has it now */
                 phone?: string;
@@ -2617,6 +2617,8 @@ export interface operations {
             /** @description VERSION_MISMATCH (If-Match) */
             412: {
                 headers: {
+                    /** @description The current version, e.g. "4": re-read, then retry with it */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -18,6 +18,7 @@ import { AppConfig } from './config/app-config';
 import { customerEtagHook } from './customers/customer-http';
 import { API_PREFIX } from './app.constants';
 import { clientErrorHandler } from './common/http/client-error';
+import { ApiException } from './common/problem/api-exception';
 import { setupSwagger } from './swagger';
 
 
@@ -33,8 +34,16 @@ function hasBadlyEncodedQuery(url: string): boolean {
   }
 }
 
-const BAD_QUERY_ENCODING = () =>
-  Object.assign(new Error('The query string is not validly percent-encoded.'), { statusCode: 400, code: 'FST_ERR_BAD_URL' });
+const malformed = (detail: string) => new ApiException(400, 'MALFORMED_REQUEST', detail);
+
+/** What Node's parser lets through but HTTP refuses: a 400 problem, or undefined. */
+function malformedRequest(request: FastifyRequest): Error | undefined {
+  if (request.raw.httpVersion === '1.1' && request.headers.host === undefined)
+    return malformed('An HTTP/1.1 request needs a Host header.');
+  // The query parser would turn bad percent-encoding into U+FFFD; a path gets a 400 for it.
+  if (hasBadlyEncodedQuery(request.url)) return malformed('The query string is not validly percent-encoded.');
+  return undefined;
+}
 
 /** Helmet's headers, worked out once for every response. */
 const SECURITY_HEADERS = securityHeaders();
@@ -67,6 +76,9 @@ export async function createApp(
     http: {
       headersTimeout: config.requestTimeoutMs,
       connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
+      // Node would answer an HTTP/1.1 request without Host with a bare 400: the onRequest hook
+      // answers it instead, as a problem document with a request id.
+      requireHostHeader: false,
     },
     return503OnClosing: true,
     trustProxy: false,
@@ -100,12 +112,17 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     reply.header('X-Request-Id', request.id);
     // Tokens and customers' personal data: no browser or proxy keeps a copy.
     if (request.url.startsWith(apiPath)) reply.header('Cache-Control', 'no-store');
-    // The query parser would turn bad percent-encoding into U+FFFD; a path gets a 400 for it.
-    done(hasBadlyEncodedQuery(request.url) ? BAD_QUERY_ENCODING() : undefined);
+    done(malformedRequest(request));
   });
   fastify.addHook('preSerialization', customerEtagHook);
   // Bodies are JSON: a text/plain body is a 415, not a string handed to the validators.
   fastify.removeContentTypeParser('text/plain');
+  // An empty body sent as JSON (Swagger UI's "Try it out" with the body cleared) is no body.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    body === '' ? done(null, undefined) : parseJson(request, body as string, done),
+  );
 
   app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   app.setGlobalPrefix(API_PREFIX, {

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import {
+  ApiBody,
   ApiConflictResponse,
   ApiHeader,
   ApiNotFoundResponse,
@@ -22,6 +23,7 @@ import { normalizePhone } from '../common/phone/phone';
 import { validationFailed } from '../common/problem/api-exception';
 import { ProblemResponseDto } from '../common/problem/problem.dto';
 import { CustomerResponseDto } from './dto/customer-response.dto';
+import { StatusReasonBodyDto } from './dto/status-change.dto';
 import { PHONE_EXAMPLE, PHONE_MESSAGE } from './dto/phone';
 import { etagFor, parseIfMatch, VersionPrecondition } from './if-match';
 
@@ -154,13 +156,39 @@ export const ApiProblems = (problems: { 404?: string; 409?: string; 412?: string
       ? [ApiConflictResponse({ type: ProblemResponseDto, description: problems[409] })]
       : []),
     ...(problems[412]
-      ? [ApiPreconditionFailedResponse({ type: ProblemResponseDto, description: problems[412] })]
+      ? [
+          ApiPreconditionFailedResponse({
+            type: ProblemResponseDto,
+            description: problems[412],
+            headers: {
+              ETag: {
+                description: 'The current version, e.g. "4": re-read, then retry with it',
+                schema: { type: 'string', example: '"4"' },
+              },
+            },
+          }),
+        ]
       : []),
     ApiUnprocessableEntityResponse({
       type: ProblemResponseDto,
       description: problems[422] ?? 'VALIDATION_FAILED',
     }),
   );
+
+/**
+ * The optional body of a status change. Its first example is `{}`, the body Swagger UI's
+ * "Try it out" then sends, so that a reason typed in the query field is not contradicted by an
+ * example reason in the body (both present and different is a 422).
+ */
+export const ApiStatusReasonBody = () =>
+  ApiBody({
+    type: StatusReasonBodyDto,
+    required: false,
+    examples: {
+      emptyBody: { summary: 'No body: the reason is in the query string', value: {} },
+      withReason: { summary: 'The reason in the body', value: { reason: 'Repeated missed payments' } },
+    },
+  });
 
 export const ApiIfMatchHeader = () =>
   ApiHeader({

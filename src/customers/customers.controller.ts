@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Caller } from '../audit/audit-entry';
 import { CurrentCaller } from '../audit/caller.decorator';
@@ -9,6 +9,7 @@ import {
   ApiIfMatchHeader,
   ApiPhoneParam,
   ApiProblems,
+  ApiStatusReasonBody,
   IdempotencyKey,
   IfMatch,
   PhoneParamPipe,
@@ -113,7 +114,7 @@ export class CustomersController {
   @ApiPhoneParam()
   @ReturnsCustomer(200, 'The suspended customer')
   @ApiProblems(STATUS_PROBLEMS)
-  @ApiBody({ type: StatusReasonBodyDto, required: false })
+  @ApiStatusReasonBody()
   suspend(
     @Param('phone', PhoneParamPipe) phone: string,
     @Query() query: StatusReasonQueryDto,
@@ -134,7 +135,7 @@ export class CustomersController {
   @ApiPhoneParam()
   @ReturnsCustomer(200, 'The banned customer')
   @ApiProblems(STATUS_PROBLEMS)
-  @ApiBody({ type: StatusReasonBodyDto, required: false })
+  @ApiStatusReasonBody()
   ban(
     @Param('phone', PhoneParamPipe) phone: string,
     @Query() query: StatusReasonQueryDto,
@@ -158,7 +159,7 @@ export class CustomersController {
   @ApiPhoneParam()
   @ReturnsCustomer(200, 'The reactivated customer')
   @ApiProblems(STATUS_PROBLEMS)
-  @ApiBody({ type: StatusReasonBodyDto, required: false })
+  @ApiStatusReasonBody()
   reactivate(
     @Param('phone', PhoneParamPipe) phone: string,
     @Query() query: StatusReasonQueryDto,
@@ -182,7 +183,7 @@ export class CustomersController {
   @ApiPhoneParam()
   @ReturnsCustomer(200, 'The deactivated customer')
   @ApiProblems(STATUS_PROBLEMS)
-  @ApiBody({ type: StatusReasonBodyDto, required: false })
+  @ApiStatusReasonBody()
   deactivate(
     @Param('phone', PhoneParamPipe) phone: string,
     @Query() query: StatusReasonQueryDto,
@@ -206,7 +207,7 @@ export class CustomersController {
   @ApiPhoneParam()
   @ReturnsCustomer(200, 'The archived customer')
   @ApiProblems(STATUS_PROBLEMS)
-  @ApiBody({ type: StatusReasonBodyDto, required: false })
+  @ApiStatusReasonBody()
   archive(
     @Param('phone', PhoneParamPipe) phone: string,
     @Query() query: StatusReasonQueryDto,

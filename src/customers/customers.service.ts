@@ -32,7 +32,7 @@ import { toCustomerResponse } from './dto/customer.mapper';
 import { pageOf, skipOf } from './dto/page.dto';
 import { CustomerStatsResponseDto } from './dto/stats.dto';
 import { IdempotencyRepository } from './idempotency.repository';
-import { preconditionHolds, VersionPrecondition } from './if-match';
+import { etagFor, preconditionHolds, VersionPrecondition } from './if-match';
 
 /** A conditional write that lost a race is re-evaluated against fresh state this many times. */
 const MAX_WRITE_ATTEMPTS = 5;
@@ -126,10 +126,13 @@ export class CustomersService {
         );
       }
       if (!preconditionHolds(precondition, current.version)) {
+        // The current ETag comes along, so that a client can re-read and retry knowingly.
         throw new ApiException(
           412,
           'VERSION_MISMATCH',
           `The customer is at version ${current.version}, not the one in If-Match.`,
+          undefined,
+          { ETag: etagFor(current.version) },
         );
       }
       // Every successful update bumps the version (SPEC), one that repeats the current values too;

@@ -8,7 +8,8 @@ const ENTITY_TAG = /^(W\/)?"(\d{1,15})"$|^(\d{1,15})$/;
 /**
  * Parses `If-Match`: `"3"`, a bare `3`, a list `"3", "4"`, or `*`. Undefined when absent; a
  * malformed header is a 422 (our ETags are always versions, so anything else is a client bug).
- * If-Match compares strongly (RFC 9110 13.1.1): a weak tag such as `W/"3"` never matches.
+ * If-Match compares strongly (RFC 9110 13.1.1): a weak tag such as `W/"3"` never matches, nor
+ * does a tag that is not written as we write versions (`"03"`).
  */
 export function parseIfMatch(header: string | undefined): VersionPrecondition | undefined {
   if (header === undefined) return undefined;
@@ -28,7 +29,9 @@ export function parseIfMatch(header: string | undefined): VersionPrecondition | 
       );
     }
     const [, weak, quoted, bare] = match;
-    return weak ? [] : [Number(quoted ?? bare)];
+    const tag = quoted ?? bare;
+    // Compared as written: "011" is not the tag "11" of version 11, so it matches nothing.
+    return weak || String(Number(tag)) !== tag ? [] : [Number(tag)];
   });
   return { kind: 'versions', versions };
 }

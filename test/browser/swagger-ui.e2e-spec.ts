@@ -6,7 +6,8 @@ import { startTestApp, TestApp } from '../support/test-app';
 
 /**
  * Swagger UI in Debian's chromium (`apt-get install -y chromium`; .ci/run installs it): open
- * /docs, authorize with a bearer token, and run "Try it out" on listCustomers.
+ * /docs, authorize with a bearer token, run "Try it out" on listCustomers, then suspend a
+ * customer with the reason typed in the query field.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', 'artifacts');
@@ -100,6 +101,29 @@ describeInBrowser('Swagger UI in a real browser', () => {
 
     // Helmet's Content-Security-Policy must not block Swagger UI's scripts, styles or requests.
     expect(consoleErrors.filter((message) => /Content Security Policy|Refused to/i.test(message))).toEqual([]);
+  });
+
+  it('suspends a customer with "Try it out", the reason typed in the query field', async () => {
+    // Still authorized from the test above (same page).
+    const operation = page.locator('#operations-customers-suspendCustomer');
+    await operation.locator('.opblock-summary').first().click();
+    await operation.locator('button.try-out__btn').click();
+    await operation.locator('tr[data-param-name="phone"] input').fill(CUSTOMER.phone_number);
+    await operation.locator('tr[data-param-name="reason"] input').fill('Suspended from Swagger UI');
+    await operation.locator('button.execute').click();
+
+    const response = operation.locator('.live-responses-table .response').first();
+    await response.locator('.response-col_status').waitFor();
+    const body = operation.locator('.live-responses-table .response-col_description pre').first();
+    expect({ status: (await response.locator('.response-col_status').textContent())?.trim(), body: await body.textContent() }).toMatchObject({
+      status: '200',
+    });
+    await expectText(body, '"status": "suspended"');
+
+    const history = await t.http().get(`/api/v1/customer/${CUSTOMER.phone_number}/history`).set('Authorization', `Bearer ${token}`).expect(200);
+    expect(history.body.items[0]).toMatchObject({ action: 'customer.status_changed', reason: 'Suspended from Swagger UI' });
+    await operation.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'swagger-ui-suspend-customer.png'), fullPage: false });
   });
 });
 

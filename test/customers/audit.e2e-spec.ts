@@ -256,6 +256,8 @@ describe('customer history and audit events', () => {
       expect(actionsOf(items)).toEqual([`customer.updated@${OTHER}`, `customer.transaction_recorded@${OTHER}`, `customer.created@${PHONE}`]);
       for (const e of items as AuditEvent[]) expect(e.actor).toEqual({ username: STAFF, role: 'staff' });
       expectPage(await auditEvents(t, admin, { actor: 'nobody.here' }), { total: 0, page: 1, per_page: 100 });
+      // Usernames are lower-case, and so is the filter.
+      expectPage(await auditEvents(t, admin, { actor: ` ${STAFF.toUpperCase()} ` }), { total: 3, page: 1, per_page: 100 });
     });
 
     it('filters by phone', async () => {

@@ -87,9 +87,11 @@ describe('PUT /api/v1/customer/{phone}', () => {
       expect(history.body.items[0]).toMatchObject({ action: 'customer.updated', changes: {} });
     });
 
-    it('refuses a weak If-Match tag with 412: If-Match compares strongly', async () => {
-      const res = await expectNothingWritten(t, () => put('5551234567', { notes: 'mine' }, { 'If-Match': 'W/"1"' }));
-      expectProblem(res, 412);
+    it('refuses a weak If-Match tag, or one not written as the ETag, with 412: If-Match compares strongly', async () => {
+      for (const tag of ['W/"1"', '"01"']) {
+        const res = await expectNothingWritten(t, () => put('5551234567', { notes: 'mine' }, { 'If-Match': tag }));
+        expectProblem(res, 412);
+      }
     });
 
     it('finds the customer through any phone format in the path', async () => {
@@ -188,6 +190,13 @@ describe('PUT /api/v1/customer/{phone}', () => {
       expect(res.headers.etag).toBe('"2"');
       const next = await put('5551234567', { notes: 'checked again' }, { 'If-Match': res.headers.etag });
       expectCustomer(next, 200, { notes: 'checked again', version: 3 });
+    });
+
+    it('answers a 412 with the current ETag, so that the client can re-read and retry', async () => {
+      await put('5551234567', { notes: 'v2' }).expect(200);
+      const res = await put('5551234567', { notes: 'mine' }, { 'If-Match': '"1"' });
+      expectProblem(res, 412);
+      expect(res.headers.etag).toBe('"2"');
     });
 
     it('refuses a stale version with 412, changing nothing', async () => {

@@ -238,6 +238,7 @@ describe('platform conventions', () => {
       ['two Content-Length headers', 'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab'],
       ['an invalid header name', 'GET /health/live HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n'],
       ['a request line that is not HTTP', 'HELLO\r\n\r\n'],
+      ['an HTTP/1.1 request without Host', 'GET /health/live HTTP/1.1\r\nConnection: close\r\n\r\n'],
     ])('answers %s with a 400 problem document', async (_what, request) => {
       expectRawProblem(await raw(request), 400, 'MALFORMED_REQUEST');
     });

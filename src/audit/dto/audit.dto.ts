@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
 import { ROLES } from '../../auth/roles';
+import { trimLower } from '../../common/validation/transforms';
 import {
   CUSTOMER_STATUSES,
   CustomerStatus,
@@ -17,8 +18,9 @@ export class AuditListQueryDto extends PageQueryDto {
   @IsIn(AUDIT_ACTIONS)
   action?: AuditAction;
 
-  @ApiPropertyOptional({ example: 'clerk.jane', description: 'Username of whoever acted' })
+  @ApiPropertyOptional({ example: 'clerk.jane', description: 'Username of whoever acted (case-insensitive)' })
   @IsOptional()
+  @trimLower
   @IsString()
   @Length(1, 64)
   actor?: string;

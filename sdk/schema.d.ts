@@ -2759,7 +2759,10 @@ export interface operations {
                 /** @description Required: in the query string or in the body (if both, they must be equal); trimmed, then 3-500 characters */
                 reason?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Apply only if the customer is still at this version: "3", 3 or *. A weak tag (W/"3") never matches (412); malformed: 422 */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description 10 digits; separators and a leading +1 are accepted */
                 phone: string;
@@ -2873,6 +2876,27 @@ export interface operations {
                      *       "status": 409,
                      *       "title": "Conflict",
                      *       "type": "https://pawnshop.example/problems/invalid-status-transition"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description VERSION_MISMATCH: If-Match names another version */
+            412: {
+                headers: {
+                    /** @description The current version, e.g. "4": re-read, then retry with it */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VERSION_MISMATCH",
+                     *       "detail": "VERSION_MISMATCH: If-Match names another version",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 412,
+                     *       "title": "Precondition Failed",
+                     *       "type": "https://pawnshop.example/problems/version-mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
@@ -3002,7 +3026,10 @@ export interface operations {
                 /** @description Required: in the query string or in the body (if both, they must be equal); trimmed, then 3-500 characters */
                 reason?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Apply only if the customer is still at this version: "3", 3 or *. A weak tag (W/"3") never matches (412); malformed: 422 */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description 10 digits; separators and a leading +1 are accepted */
                 phone: string;
@@ -3116,6 +3143,27 @@ export interface operations {
                      *       "status": 409,
                      *       "title": "Conflict",
                      *       "type": "https://pawnshop.example/problems/invalid-status-transition"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description VERSION_MISMATCH: If-Match names another version */
+            412: {
+                headers: {
+                    /** @description The current version, e.g. "4": re-read, then retry with it */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VERSION_MISMATCH",
+                     *       "detail": "VERSION_MISMATCH: If-Match names another version",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 412,
+                     *       "title": "Precondition Failed",
+                     *       "type": "https://pawnshop.example/problems/version-mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
@@ -3245,7 +3293,10 @@ export interface operations {
                 /** @description Required: in the query string or in the body (if both, they must be equal); trimmed, then 3-500 characters */
                 reason?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Apply only if the customer is still at this version: "3", 3 or *. A weak tag (W/"3") never matches (412); malformed: 422 */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description 10 digits; separators and a leading +1 are accepted */
                 phone: string;
@@ -3359,6 +3410,27 @@ export interface operations {
                      *       "status": 409,
                      *       "title": "Conflict",
                      *       "type": "https://pawnshop.example/problems/invalid-status-transition"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description VERSION_MISMATCH: If-Match names another version */
+            412: {
+                headers: {
+                    /** @description The current version, e.g. "4": re-read, then retry with it */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VERSION_MISMATCH",
+                     *       "detail": "VERSION_MISMATCH: If-Match names another version",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 412,
+                     *       "title": "Precondition Failed",
+                     *       "type": "https://pawnshop.example/problems/version-mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
@@ -3667,7 +3739,10 @@ export interface operations {
                 /** @description Required: in the query string or in the body (if both, they must be equal); trimmed, then 3-500 characters */
                 reason?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Apply only if the customer is still at this version: "3", 3 or *. A weak tag (W/"3") never matches (412); malformed: 422 */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description 10 digits; separators and a leading +1 are accepted */
                 phone: string;
@@ -3781,6 +3856,27 @@ export interface operations {
                      *       "status": 409,
                      *       "title": "Conflict",
                      *       "type": "https://pawnshop.example/problems/invalid-status-transition"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description VERSION_MISMATCH: If-Match names another version */
+            412: {
+                headers: {
+                    /** @description The current version, e.g. "4": re-read, then retry with it */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VERSION_MISMATCH",
+                     *       "detail": "VERSION_MISMATCH: If-Match names another version",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 412,
+                     *       "title": "Precondition Failed",
+                     *       "type": "https://pawnshop.example/problems/version-mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
@@ -3910,7 +4006,10 @@ export interface operations {
                 /** @description Required: in the query string or in the body (if both, they must be equal); trimmed, then 3-500 characters */
                 reason?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Apply only if the customer is still at this version: "3", 3 or *. A weak tag (W/"3") never matches (412); malformed: 422 */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description 10 digits; separators and a leading +1 are accepted */
                 phone: string;
@@ -4024,6 +4123,27 @@ export interface operations {
                      *       "status": 409,
                      *       "title": "Conflict",
                      *       "type": "https://pawnshop.example/problems/invalid-status-transition"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description VERSION_MISMATCH: If-Match names another version */
+            412: {
+                headers: {
+                    /** @description The current version, e.g. "4": re-read, then retry with it */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VERSION_MISMATCH",
+                     *       "detail": "VERSION_MISMATCH: If-Match names another version",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 412,
+                     *       "title": "Precondition Failed",
+                     *       "type": "https://pawnshop.example/problems/version-mismatch"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];

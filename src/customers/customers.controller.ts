@@ -27,6 +27,7 @@ import { VersionPrecondition } from './if-match';
 const STATUS_PROBLEMS = {
   404: 'CUSTOMER_NOT_FOUND',
   409: 'INVALID_STATUS_TRANSITION or CUSTOMER_HAS_ACTIVE_LOANS',
+  412: 'VERSION_MISMATCH: If-Match names another version',
   422: 'VALIDATION_FAILED (reason missing, out of 3-500 characters, or differing between query and body)',
 };
 
@@ -115,10 +116,12 @@ export class CustomersController {
   @ReturnsCustomer(200, 'The suspended customer')
   @ApiProblems(STATUS_PROBLEMS)
   @ApiStatusReasonBody()
+  @ApiIfMatchHeader()
   suspend(
     @Param('phone', PhoneParamPipe) phone: string,
     @Query() query: StatusReasonQueryDto,
     @Body() body: StatusReasonBodyDto,
+    @IfMatch() precondition: VersionPrecondition | undefined,
     @CurrentCaller() caller: Caller,
   ): Promise<CustomerResponseDto> {
     return this.customers.changeStatus(
@@ -126,6 +129,7 @@ export class CustomersController {
       'suspend',
       this.customers.resolveReason(query.reason, body.reason),
       caller,
+      precondition,
     );
   }
 
@@ -136,10 +140,12 @@ export class CustomersController {
   @ReturnsCustomer(200, 'The banned customer')
   @ApiProblems(STATUS_PROBLEMS)
   @ApiStatusReasonBody()
+  @ApiIfMatchHeader()
   ban(
     @Param('phone', PhoneParamPipe) phone: string,
     @Query() query: StatusReasonQueryDto,
     @Body() body: StatusReasonBodyDto,
+    @IfMatch() precondition: VersionPrecondition | undefined,
     @CurrentCaller() caller: Caller,
   ): Promise<CustomerResponseDto> {
     return this.customers.changeStatus(
@@ -147,6 +153,7 @@ export class CustomersController {
       'ban',
       this.customers.resolveReason(query.reason, body.reason),
       caller,
+      precondition,
     );
   }
 
@@ -160,10 +167,12 @@ export class CustomersController {
   @ReturnsCustomer(200, 'The reactivated customer')
   @ApiProblems(STATUS_PROBLEMS)
   @ApiStatusReasonBody()
+  @ApiIfMatchHeader()
   reactivate(
     @Param('phone', PhoneParamPipe) phone: string,
     @Query() query: StatusReasonQueryDto,
     @Body() body: StatusReasonBodyDto,
+    @IfMatch() precondition: VersionPrecondition | undefined,
     @CurrentCaller() caller: Caller,
   ): Promise<CustomerResponseDto> {
     return this.customers.changeStatus(
@@ -171,6 +180,7 @@ export class CustomersController {
       'reactivate',
       this.customers.resolveReason(query.reason, body.reason),
       caller,
+      precondition,
     );
   }
 
@@ -184,10 +194,12 @@ export class CustomersController {
   @ReturnsCustomer(200, 'The deactivated customer')
   @ApiProblems(STATUS_PROBLEMS)
   @ApiStatusReasonBody()
+  @ApiIfMatchHeader()
   deactivate(
     @Param('phone', PhoneParamPipe) phone: string,
     @Query() query: StatusReasonQueryDto,
     @Body() body: StatusReasonBodyDto,
+    @IfMatch() precondition: VersionPrecondition | undefined,
     @CurrentCaller() caller: Caller,
   ): Promise<CustomerResponseDto> {
     return this.customers.changeStatus(
@@ -195,6 +207,7 @@ export class CustomersController {
       'deactivate',
       this.customers.resolveReason(query.reason, body.reason),
       caller,
+      precondition,
     );
   }
 
@@ -208,10 +221,12 @@ export class CustomersController {
   @ReturnsCustomer(200, 'The archived customer')
   @ApiProblems(STATUS_PROBLEMS)
   @ApiStatusReasonBody()
+  @ApiIfMatchHeader()
   archive(
     @Param('phone', PhoneParamPipe) phone: string,
     @Query() query: StatusReasonQueryDto,
     @Body() body: StatusReasonBodyDto,
+    @IfMatch() precondition: VersionPrecondition | undefined,
     @CurrentCaller() caller: Caller,
   ): Promise<CustomerResponseDto> {
     return this.customers.changeStatus(
@@ -219,6 +234,7 @@ export class CustomersController {
       'archive',
       this.customers.resolveReason(query.reason, body.reason),
       caller,
+      precondition,
     );
   }
 

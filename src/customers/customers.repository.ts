@@ -221,18 +221,23 @@ export class CustomersRepository {
     return this.write(current.id, filter, auditedUpdate(entry, { set, unset }));
   }
 
-  /** Moves the customer from exactly `from` to `to`, if it still is `from` (and has no loans, when required). */
+  /**
+   * Moves the customer from exactly `from` to `to`, if it still is `from` (and has no loans, when
+   * required; and is still at `expectedVersion`, when given).
+   */
   async changeStatus(
     id: string,
     from: CustomerStatus,
     to: CustomerStatus,
     requiresNoActiveLoans: boolean,
     entry: AuditEntry,
+    expectedVersion?: number,
   ): Promise<CustomerRecord | undefined> {
     const filter = {
       _id: new Types.ObjectId(id),
       status: from,
       ...(requiresNoActiveLoans ? { active_loans: 0 } : {}),
+      ...(expectedVersion !== undefined ? { version: expectedVersion } : {}),
     };
     return this.write(id, filter, auditedUpdate(entry, { set: { status: to } }));
   }

@@ -125,16 +125,7 @@ export class CustomersService {
           `The customer ${phone} is archived and cannot be changed.`,
         );
       }
-      if (!preconditionHolds(precondition, current.version)) {
-        // The current ETag comes along, so that a client can re-read and retry knowingly.
-        throw new ApiException(
-          412,
-          'VERSION_MISMATCH',
-          `The customer is at version ${current.version}, not the one in If-Match.`,
-          undefined,
-          { ETag: etagFor(current.version) },
-        );
-      }
+      requirePrecondition(precondition, current);
       // Every successful update bumps the version (SPEC), one that repeats the current values too;
       // its audit entry then lists no changes.
       const { changes, audit } = profileChanges(current, dto);
@@ -151,15 +142,20 @@ export class CustomersService {
     });
   }
 
-  /** One write, conditional on the exact status read (so the audit entry knows it) and, if required, on no loans. */
+  /**
+   * One write, conditional on the exact status read (so the audit entry knows it), if required on
+   * no loans, and with If-Match on the version read.
+   */
   async changeStatus(
     phone: string,
     action: StatusAction,
     reason: string,
     caller: Caller,
+    precondition?: VersionPrecondition,
   ): Promise<CustomerResponseDto> {
     const transition = STATUS_TRANSITIONS[action];
     return this.withCustomer(phone, async (current) => {
+      requirePrecondition(precondition, current);
       const refusal = transitionRefusal(action, current);
       if (refusal === 'INVALID_STATUS_TRANSITION') {
         throw new ApiException(
@@ -192,6 +188,7 @@ export class CustomersService {
         transition.to,
         transition.requiresNoActiveLoans,
         entry,
+        precondition ? current.version : undefined,
       );
       return updated && this.announce(new CustomerStatusChangedEvent(updated.id), updated);
     });
@@ -353,6 +350,18 @@ export function profileChanges(
     audit[field] = { from: now ?? null, to: wanted };
   }
   return { changes, audit };
+}
+
+/** A 412 unless If-Match names the version read; the current ETag comes along, for a knowing retry. */
+function requirePrecondition(precondition: VersionPrecondition | undefined, current: CustomerRecord): void {
+  if (preconditionHolds(precondition, current.version)) return;
+  throw new ApiException(
+    412,
+    'VERSION_MISMATCH',
+    `The customer is at version ${current.version}, not the one in If-Match.`,
+    undefined,
+    { ETag: etagFor(current.version) },
+  );
 }
 
 const notFound = (phone: string) =>

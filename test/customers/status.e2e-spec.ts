@@ -188,6 +188,38 @@ describe('POST /api/v1/customer/{phone}/{action}', () => {
     }
   });
 
+  describe('If-Match', () => {
+    const suspend = (phone: string, ifMatch: string) =>
+      t.http().post(`${phonePath(phone)}/suspend`).set(bearer(admin)).set('If-Match', ifMatch).send({ reason: 'With a precondition' });
+
+    it('applies the change when the version matches', async () => {
+      const customer = await createCustomer(t, admin);
+      expectCustomer(await suspend(customer.phone_number, '"1"'), 200, { status: 'suspended', version: 2 });
+    });
+
+    it('refuses a stale version with 412 and the current ETag, changing nothing', async () => {
+      const customer = await createCustomer(t, admin);
+      await recordTransaction(t, admin, customer.phone_number, 'purchase');
+      const res = await expectNothingWritten(t, () => suspend(customer.phone_number, '"1"'));
+      expectProblem(res, 412, 'VERSION_MISMATCH');
+      expect(res.headers.etag).toBe('"2"');
+      expect((await getCustomer(t, admin, customer.phone_number)).status).toBe('active');
+    });
+
+    it('lets one of 10 concurrent changes with the same If-Match through', async () => {
+      const customer = await createCustomer(t, admin);
+      const results = await Promise.all(
+        ['suspend', 'ban', 'deactivate', 'archive', 'suspend', 'ban', 'deactivate', 'archive', 'suspend', 'ban'].map((action) =>
+          t.http().post(`${phonePath(customer.phone_number)}/${action}`).set(bearer(admin)).set('If-Match', '"1"').send({ reason: 'Race with a precondition' }),
+        ),
+      );
+      const statuses = results.map((res) => res.status);
+      expect(statuses.filter((status) => status === 200)).toHaveLength(1);
+      expect(statuses.every((status) => status === 200 || status === 412 || status === 409)).toBe(true);
+      expect((await historyOf(t, admin, customer.phone_number)).body.items.filter((e: { action: string }) => e.action === 'customer.status_changed')).toHaveLength(1);
+    });
+  });
+
   describe('who and which customer', () => {
     it.each(STATUS_ACTIONS)('%s answers 404 CUSTOMER_NOT_FOUND for an unknown phone', async (action) => {
       const res = await expectNothingWritten(t, () => changeStatus(t, admin, '5559999999', action, 'Valid reason'));

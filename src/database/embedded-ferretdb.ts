@@ -241,6 +241,21 @@ async function ensurePostgresDatabase(postgresUrl: string): Promise<void> {
   }
 }
 
+/** Drops the database of this URL (connections to it are closed first). */
+export async function dropPostgresDatabase(postgresUrl: string): Promise<void> {
+  const url = new URL(postgresUrl);
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!name) throw new Error(`postgresUrl has no database name: ${postgresUrl}`);
+  url.pathname = '/postgres';
+  const client = new Client({ connectionString: url.toString(), connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 /** Whether a PostgreSQL server answers at this URL's host and port (any database). */
 export async function postgresAnswers(postgresUrl: string, timeoutMs = 1500): Promise<boolean> {
   const url = new URL(postgresUrl);

@@ -3,7 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
+import { API_PREFIX } from './app.constants';
 import { AppModule } from './app.module';
+import { clientErrorHandler } from './common/http/client-error';
+import { malformedRequest } from './common/http/malformed-request';
 import { createRootLogger, PinoLoggerService } from './common/logging/logger';
 import { OneLinePerRequest } from './common/logging/request-log';
 import { requestIdFor } from './common/http/request-id';
@@ -16,34 +19,7 @@ import { UndeclaredQueryGuard } from './common/validation/undeclared-query.guard
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { customerEtagHook } from './customers/customer-http';
-import { API_PREFIX } from './app.constants';
-import { clientErrorHandler } from './common/http/client-error';
-import { ApiException } from './common/problem/api-exception';
 import { setupSwagger } from './swagger';
-
-
-/** Whether the URL's query string holds percent-encoding that is not UTF-8. */
-function hasBadlyEncodedQuery(url: string): boolean {
-  const start = url.indexOf('?');
-  if (start < 0 || !url.includes('%', start)) return false;
-  try {
-    decodeURIComponent(url.slice(start + 1));
-    return false;
-  } catch {
-    return true;
-  }
-}
-
-const malformed = (detail: string) => new ApiException(400, 'MALFORMED_REQUEST', detail);
-
-/** What Node's parser lets through but HTTP refuses: a 400 problem, or undefined. */
-function malformedRequest(request: FastifyRequest): Error | undefined {
-  if (request.raw.httpVersion === '1.1' && request.headers.host === undefined)
-    return malformed('An HTTP/1.1 request needs a Host header.');
-  // The query parser would turn bad percent-encoding into U+FFFD; a path gets a 400 for it.
-  if (hasBadlyEncodedQuery(request.url)) return malformed('The query string is not validly percent-encoded.');
-  return undefined;
-}
 
 /** Helmet's headers, worked out once for every response. */
 const SECURITY_HEADERS = securityHeaders();

@@ -662,9 +662,9 @@ export interface operations {
                 actor?: string;
                 /** @description Events recorded under this phone number, and all events of the customer who has it now */
                 phone?: string;
-                /** @description Inclusive */
+                /** @description Inclusive. An RFC 3339 timestamp, or a date: from the start of that day (UTC) */
                 since?: string;
-                /** @description Inclusive; not before since */
+                /** @description Inclusive; not before since. An RFC 3339 timestamp, or a date: to the end of that day (UTC) */
                 until?: string;
             };
             header?: never;
@@ -4532,6 +4532,63 @@ export interface operations {
                     };
                 };
             };
+            /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "detail": "MALFORMED_REQUEST: the URL or the JSON body cannot be parsed",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "https://pawnshop.example/problems/malformed-request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "detail": "INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "https://pawnshop.example/problems/internal-error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
         };
     };
     readiness: {
@@ -4552,6 +4609,63 @@ export interface operations {
                         /** @example ok */
                         status: string;
                     };
+                };
+            };
+            /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "detail": "MALFORMED_REQUEST: the URL or the JSON body cannot be parsed",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "https://pawnshop.example/problems/malformed-request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "detail": "INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "https://pawnshop.example/problems/internal-error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
                 };
             };
             /** @description The database is unreachable */

@@ -17,12 +17,15 @@ interface OperationObject {
 const API_PATH_PREFIX = '/api/v1/';
 const PROBLEM_SCHEMA = { $ref: '#/components/schemas/ProblemResponseDto' };
 
-/** Responses any operation of the API can give, whatever its decorators say. */
-const COMMON_PROBLEMS: Record<string, string> = {
+/** Responses any operation can give, the health probes' included, whatever its decorators say. */
+const HTTP_PROBLEMS: Record<string, string> = {
   '400': 'MALFORMED_REQUEST: the URL or the JSON body cannot be parsed',
-  '422': 'VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input',
   '431': 'HEADERS_TOO_LARGE: the request headers exceed 16 KiB',
   '500': 'INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs',
+};
+/** ...and those any operation of the API can give. */
+const API_PROBLEMS: Record<string, string> = {
+  '422': 'VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input',
   '503': 'DATABASE_UNAVAILABLE: retry after Retry-After seconds',
 };
 /** ...and those of any operation that reads a body. */
@@ -88,7 +91,8 @@ function completeProblemResponses(document: OpenAPIObject): void {
     for (const operation of Object.values(item) as OperationObject[]) {
       if (!operation?.responses) continue;
       const extra = {
-        ...(path.startsWith(API_PATH_PREFIX) ? COMMON_PROBLEMS : {}),
+        ...HTTP_PROBLEMS,
+        ...(path.startsWith(API_PATH_PREFIX) ? API_PROBLEMS : {}),
         ...(operation.requestBody ? BODY_PROBLEMS : {}),
       };
       for (const [status, description] of Object.entries(extra)) {

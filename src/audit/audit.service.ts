@@ -8,6 +8,13 @@ import { AuditEventPageResponseDto, AuditListQueryDto } from './dto/audit.dto';
 import { toAuditEventResponse } from './dto/audit.mapper';
 
 /** Reads of the audit trail. Each read first relays what waits in the outboxes, so it sees every write before it. */
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** `until` as an instant: a plain date means the last millisecond of that day (UTC). */
+const endOf = (until: string) =>
+  DATE_ONLY.test(until) ? new Date(Date.parse(until) + DAY_MS - 1) : new Date(until);
+
 @Injectable()
 export class AuditService {
   constructor(
@@ -26,7 +33,7 @@ export class AuditService {
 
   async list(query: AuditListQueryDto): Promise<AuditEventPageResponseDto> {
     const since = query.since ? new Date(query.since) : undefined;
-    const until = query.until ? new Date(query.until) : undefined;
+    const until = query.until ? endOf(query.until) : undefined;
     if (since && until && since > until) {
       throw validationFailed([{ field: 'until', message: 'until must not be before since' }]);
     }

@@ -250,7 +250,7 @@ export class CustomersRepository {
     phone: string,
     effect: TransactionEffect,
     idempotencyKey: string | undefined,
-    entry: AuditEntry,
+    newEntry: () => AuditEntry,
   ): Promise<CustomerRecord | undefined> {
     const id = await this.idByPhone(phone);
     if (!id) return undefined;
@@ -258,15 +258,16 @@ export class CustomersRepository {
     if (effect.requiresActiveCustomer) filter.status = 'active';
     if (effect.requiresActiveLoan) filter.active_loans = trusted({ $gt: 0 });
     if (idempotencyKey !== undefined) filter.idempotency_keys = trusted({ $ne: idempotencyKey });
-    const update = auditedUpdate(entry, {
-      inc: { active_loans: effect.activeLoans, total_transactions: effect.totalTransactions },
-      // $slice bounds the list on MongoDB; FerretDB ignores it, so trimIdempotencyKeys backs it up.
-      push:
-        idempotencyKey === undefined
-          ? {}
-          : { idempotency_keys: { $each: [idempotencyKey], $slice: -IDEMPOTENCY_KEYS_KEPT } },
-    });
     return this.writes.run(id, async () => {
+      // Stamped once this is the customer's only writer, so that audit times follow write order.
+      const update = auditedUpdate(newEntry(), {
+        inc: { active_loans: effect.activeLoans, total_transactions: effect.totalTransactions },
+        // $slice bounds the list on MongoDB; FerretDB ignores it, so trimIdempotencyKeys backs it up.
+        push:
+          idempotencyKey === undefined
+            ? {}
+            : { idempotency_keys: { $each: [idempotencyKey], $slice: -IDEMPOTENCY_KEYS_KEPT } },
+      });
       const doc = await this.customers
         .findOneAndUpdate(filter, update, { returnDocument: 'after' })
         .lean<Customer>()

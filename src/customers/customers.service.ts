@@ -206,10 +206,11 @@ export class CustomersService {
   ): Promise<TransactionOutcome> {
     const effect = TRANSACTION_EFFECTS[type];
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-      const entry = newAuditEntry('customer.transaction_recorded', caller, phone, new Date(), {
-        transaction_type: type,
-      });
-      const updated = await this.customers.recordTransaction(phone, effect, idempotencyKey, entry);
+      const newEntry = () =>
+        newAuditEntry('customer.transaction_recorded', caller, phone, new Date(), {
+          transaction_type: type,
+        });
+      const updated = await this.customers.recordTransaction(phone, effect, idempotencyKey, newEntry);
       if (updated) {
         const customer = this.announce(new CustomerTransactionRecordedEvent(updated.id), updated);
         if (idempotencyKey !== undefined)

@@ -106,9 +106,11 @@ describe('search terms', () => {
 });
 
 describe('search filter', () => {
-  it('is empty without terms', () => {
+  it('is empty without a search, and matches no one for a search without terms', () => {
     expect(buildSearchFilter(undefined)).toEqual({});
-    expect(buildSearchFilter("' -")).toEqual({});
+    expect(buildSearchFilter('   ')).toEqual({});
+    expect(buildSearchFilter("' -")).toEqual({ search_keys: 'n:' });
+    expect(searchKeysFor({ first_name: "O'Neil", last_name: 'A-B', phone_number: '5551234567' })).not.toContain('n:');
   });
 
   it('is one equality for one term', () => {

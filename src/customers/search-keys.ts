@@ -96,6 +96,9 @@ const digitsOf = (text: string) => text.replace(/\D/g, '');
 // A term longer than a phone number matches no stored key, which is the right answer.
 const phoneTerm = (digits: string) => `p:${digits}`;
 
+/** No stored key is this: a name key holds at least one character after its prefix. */
+const MATCHES_NOTHING = 'n:';
+
 /**
  * A query word is folded like stored names (case, accents, apostrophes; hyphens split it) and
  * keeps any other symbol as a literal character: "st." finds "St. Clair", "jo.*" finds no one.
@@ -140,7 +143,8 @@ export function searchTerms(search: string | undefined): string[] {
  */
 export function buildSearchFilter(search: string | undefined): Record<string, unknown> {
   const terms = searchTerms(search);
-  if (terms.length === 0) return {};
+  // Something typed that holds no letter or digit ("'", "-") matches no one, not everyone.
+  if (terms.length === 0) return search?.trim() ? { search_keys: MATCHES_NOTHING } : {};
   if (terms.length === 1) return { search_keys: terms[0] };
   const mostSelective = [...terms].sort((a, b) => b.length - a.length)[0];
   return { search_keys: trusted({ $eq: mostSelective, $all: terms }) };

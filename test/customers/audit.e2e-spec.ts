@@ -276,6 +276,14 @@ describe('customer history and audit events', () => {
       expectPage(await auditEvents(t, admin, { since: new Date(Date.now() + 60_000).toISOString() }), { total: 0, page: 1, per_page: 100 });
     });
 
+    it('reads a plain date as the whole day (UTC): since from its start, until to its end', async () => {
+      await twoCustomers();
+      const today = new Date().toISOString().slice(0, 10);
+      expectPage(await auditEvents(t, admin, { since: today, until: today }), { total: 5, page: 1, per_page: 100 });
+      expectPage(await auditEvents(t, admin, { until: '2020-01-01' }), { total: 0, page: 1, per_page: 100 });
+      expectPage(await auditEvents(t, admin, { since: `${today}T00:00:00+00:00` }), { total: 5, page: 1, per_page: 100 });
+    });
+
     it('combines filters', async () => {
       const { middle } = await twoCustomers();
       const items = expectPage(await auditEvents(t, admin, { actor: STAFF, phone: OTHER, since: middle }), { total: 2, page: 1, per_page: 100 });
@@ -296,6 +304,14 @@ describe('customer history and audit events', () => {
       ['since', { since: 'yesterday' }],
       ['until', { until: 'not-a-date' }],
       ['since', { since: '2026-13-45T99:00:00Z' }],
+      ['since', { since: '2026-02-30' }],
+      ['since', { since: '2026-W48' }],
+      ['until', { until: '2026-334' }],
+      ['until', { until: '20261130' }],
+      ['until', { until: '2026-11-30T06' }],
+      ['since', { since: '2026-11-30T06:21:31+02' }],
+      ['since', { since: '2026-11-30T06:21:31,5Z' }],
+      ['until', { until: '2026-11-30TZ' }],
       ['per_page', { per_page: 101 }],
       ['per_page', { per_page: 0 }],
       ['page', { page: 0 }],

@@ -119,6 +119,24 @@ describe('customers under concurrency', () => {
     }
   });
 
+  it('the history of concurrent writes lists them in the order they were applied', async () => {
+    const { phone_number: phone } = await createCustomer(t, admin);
+    const writes = Array.from({ length: 100 }, (_, i) => {
+      const id = `write-${i}`;
+      if (i === 20) return t.http().post(`${phonePath(phone)}/suspend`).set(bearer(admin)).set('X-Request-Id', id).send({ reason: 'Mid-burst suspension' });
+      if (i === 70) return t.http().post(`${phonePath(phone)}/reactivate`).set(bearer(admin)).set('X-Request-Id', id).send({ reason: 'Mid-burst reactivation' });
+      if (i % 10 === 5) return t.http().put(phonePath(phone)).set(bearer(admin)).set('X-Request-Id', id).send({ notes: `note ${i}` });
+      return t.http().post(`${phonePath(phone)}/transactions`).set(bearer(admin)).set('X-Request-Id', id).send({ type: i % 2 ? 'purchase' : 'sale' });
+    });
+    const applied = (await Promise.all(writes))
+      .filter((res) => res.status < 300)
+      .sort((a, b) => a.body.version - b.body.version)
+      .map((res) => res.headers['x-request-id']);
+    const history = await t.http().get(`${phonePath(phone)}/history`).query({ per_page: 100, page: 1 }).set(bearer(admin)).expect(200);
+    const listed = [...history.body.items].reverse().slice(1).map((event: { request_id: string }) => event.request_id);
+    expect(listed).toEqual(applied);
+  });
+
   it('10 concurrent PUTs with the same If-Match: exactly one 200, nine 412', async () => {
     const customer = await createCustomer(t, admin);
     const responses = await Promise.all(

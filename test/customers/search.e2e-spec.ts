@@ -120,7 +120,7 @@ describe('GET /api/v1/customer/?search=', () => {
   });
 
   describe('regular-expression characters are literal', () => {
-    it.each(['.*', 'jo.*', '(', '[', ')', '*', '+', '?', '\\', '^j', 'j$', 'j.r', 'jo|ma', '.', '[a-z]', '{1}', '(?i)john'])(
+    it.each(['.*', 'jo.*', '(', '[', ')', '*', '+', '?', '\\', '^j', 'j$', 'j.r', 'jo|ma', '.', '[a-z]', '{1}', '(?i)john', "'", '-', "' -"])(
       '%j answers 200 and matches nothing',
       async (text) => {
         expect(await search(text)).toEqual([]);

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { ROLES } from '../../auth/roles';
 import { trimLower } from '../../common/validation/transforms';
 import {
@@ -12,13 +12,24 @@ import { PageMetaDto, PageQueryDto } from '../../customers/dto/page.dto';
 import { IsPhoneNumber, PHONE_EXAMPLE } from '../../customers/dto/phone';
 import { AUDIT_ACTIONS, AuditAction, FieldChanges } from '../audit-entry';
 
+/** RFC 3339 (`2026-11-30T10:00:00Z`, `…:00.123+01:00`) or a plain date; ISO 8601's other forms are refused. */
+export const TIMESTAMP_OR_DATE =
+  /^\d{4}-\d{2}-\d{2}(?:[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2}))?$/;
+const TIMESTAMP_MESSAGE = (field: string) =>
+  `${field} must be an RFC 3339 timestamp (2026-11-30T10:00:00Z) or a date (2026-11-30)`;
+
 export class AuditListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: AUDIT_ACTIONS })
   @IsOptional()
   @IsIn(AUDIT_ACTIONS)
   action?: AuditAction;
 
-  @ApiPropertyOptional({ example: 'clerk.jane', description: 'Username of whoever acted (case-insensitive)' })
+  @ApiPropertyOptional({
+    example: 'clerk.jane',
+    minLength: 1,
+    maxLength: 64,
+    description: 'Username of whoever acted (case-insensitive)',
+  })
   @IsOptional()
   @trimLower
   @IsString()
@@ -36,20 +47,22 @@ export class AuditListQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({
     example: '2026-11-01T00:00:00.000Z',
-    format: 'date-time',
-    description: 'Inclusive',
+    pattern: TIMESTAMP_OR_DATE.source,
+    description: 'Inclusive. An RFC 3339 timestamp, or a date: from the start of that day (UTC)',
   })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsISO8601({ strict: true }, { message: TIMESTAMP_MESSAGE('since') })
+  @Matches(TIMESTAMP_OR_DATE, { message: TIMESTAMP_MESSAGE('since') })
   since?: string;
 
   @ApiPropertyOptional({
     example: '2026-11-30T23:59:59.999Z',
-    format: 'date-time',
-    description: 'Inclusive; not before since',
+    pattern: TIMESTAMP_OR_DATE.source,
+    description: 'Inclusive; not before since. An RFC 3339 timestamp, or a date: to the end of that day (UTC)',
   })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsISO8601({ strict: true }, { message: TIMESTAMP_MESSAGE('until') })
+  @Matches(TIMESTAMP_OR_DATE, { message: TIMESTAMP_MESSAGE('until') })
   until?: string;
 }
 

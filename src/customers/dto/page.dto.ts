@@ -6,7 +6,7 @@ export const MAX_PER_PAGE = 100;
 
 /** `page` and `per_page`, shared by every paginated endpoint. */
 export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, default: 1, example: 1 })
+  @ApiPropertyOptional({ minimum: 1, maximum: 1_000_000, default: 1, example: 1 })
   @IsOptional()
   @toInteger
   @Max(1_000_000)

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
-import { API_PREFIX } from './app.constants';
+import { API_PATH_PREFIX, API_PREFIX } from './app.constants';
 import { AppModule } from './app.module';
 import { clientErrorHandler } from './common/http/client-error';
 import { malformedRequest } from './common/http/malformed-request';
@@ -82,12 +82,11 @@ export async function createApp(
 
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
-  const apiPath = `/${API_PREFIX}/`;
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
     reply.headers(SECURITY_HEADERS);
     reply.header('X-Request-Id', request.id);
     // Tokens and customers' personal data: no browser or proxy keeps a copy.
-    if (request.url.startsWith(apiPath)) reply.header('Cache-Control', 'no-store');
+    if (request.url.startsWith(API_PATH_PREFIX)) reply.header('Cache-Control', 'no-store');
     done(malformedRequest(request));
   });
   fastify.addHook('preSerialization', customerEtagHook);

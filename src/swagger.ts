@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { API_PATH_PREFIX } from './app.constants';
 import { problemTypeFor, PROBLEM_CONTENT_TYPE, titleFor } from './common/problem/problem';
 
 type JsonObject = Record<string, unknown>;
@@ -14,7 +15,6 @@ interface OperationObject {
   security?: unknown[];
 }
 
-const API_PATH_PREFIX = '/api/v1/';
 const PROBLEM_SCHEMA = { $ref: '#/components/schemas/ProblemResponseDto' };
 
 /** Responses any operation can give, the health probes' included, whatever its decorators say. */

@@ -7,7 +7,6 @@ import { AuditCriteria, AuditRepository } from './audit.repository';
 import { AuditEventPageResponseDto, AuditListQueryDto } from './dto/audit.dto';
 import { toAuditEventResponse } from './dto/audit.mapper';
 
-/** Reads of the audit trail. Each read first relays what waits in the outboxes, so it sees every write before it. */
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -15,6 +14,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const endOf = (until: string) =>
   DATE_ONLY.test(until) ? new Date(Date.parse(until) + DAY_MS - 1) : new Date(until);
 
+/** Reads of the audit trail. Each read first relays what waits in the outboxes, so it sees every write before it. */
 @Injectable()
 export class AuditService {
   constructor(

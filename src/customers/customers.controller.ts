@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Caller } from '../audit/audit-entry';
@@ -16,6 +16,7 @@ import {
   ReturnsCreatedCustomer,
   ReturnsCustomer,
 } from './customer-http';
+import { StatusAction } from './customer-rules';
 import { CustomersService } from './customers.service';
 import { CustomerCreateDto, CustomerListQueryDto, CustomerUpdateDto } from './dto/customer.dto';
 import { CustomerPageResponseDto, CustomerResponseDto } from './dto/customer-response.dto';
@@ -30,6 +31,24 @@ const STATUS_PROBLEMS = {
   412: 'VERSION_MISMATCH: If-Match names another version',
   422: 'VALIDATION_FAILED (reason missing, out of 3-500 characters, or differing between query and body)',
 };
+
+/** A status change route: admin only, reason in the query or the body, If-Match honoured. */
+const StatusChangeRoute = (
+  action: StatusAction,
+  operationId: string,
+  summary: string,
+  description: string,
+) =>
+  applyDecorators(
+    Post(`:phone/${action}`),
+    Roles('admin'),
+    ApiOperation({ operationId, summary }),
+    ApiPhoneParam(),
+    ReturnsCustomer(200, description),
+    ApiProblems(STATUS_PROBLEMS),
+    ApiStatusReasonBody(),
+    ApiIfMatchHeader(),
+  );
 
 @ApiTags('customers')
 @Roles('staff')
@@ -109,14 +128,7 @@ export class CustomersController {
     return this.customers.update(phone, body, precondition, caller);
   }
 
-  @Post(':phone/suspend')
-  @Roles('admin')
-  @ApiOperation({ operationId: 'suspendCustomer', summary: 'active → suspended' })
-  @ApiPhoneParam()
-  @ReturnsCustomer(200, 'The suspended customer')
-  @ApiProblems(STATUS_PROBLEMS)
-  @ApiStatusReasonBody()
-  @ApiIfMatchHeader()
+  @StatusChangeRoute('suspend', 'suspendCustomer', 'active → suspended', 'The suspended customer')
   suspend(
     @Param('phone', PhoneParamPipe) phone: string,
     @Query() query: StatusReasonQueryDto,
@@ -124,23 +136,10 @@ export class CustomersController {
     @IfMatch() precondition: VersionPrecondition | undefined,
     @CurrentCaller() caller: Caller,
   ): Promise<CustomerResponseDto> {
-    return this.customers.changeStatus(
-      phone,
-      'suspend',
-      this.customers.resolveReason(query.reason, body.reason),
-      caller,
-      precondition,
-    );
+    return this.changeStatus('suspend', phone, query, body, precondition, caller);
   }
 
-  @Post(':phone/ban')
-  @Roles('admin')
-  @ApiOperation({ operationId: 'banCustomer', summary: 'active or suspended → banned' })
-  @ApiPhoneParam()
-  @ReturnsCustomer(200, 'The banned customer')
-  @ApiProblems(STATUS_PROBLEMS)
-  @ApiStatusReasonBody()
-  @ApiIfMatchHeader()
+  @StatusChangeRoute('ban', 'banCustomer', 'active or suspended → banned', 'The banned customer')
   ban(
     @Param('phone', PhoneParamPipe) phone: string,
     @Query() query: StatusReasonQueryDto,
@@ -148,26 +147,10 @@ export class CustomersController {
     @IfMatch() precondition: VersionPrecondition | undefined,
     @CurrentCaller() caller: Caller,
   ): Promise<CustomerResponseDto> {
-    return this.customers.changeStatus(
-      phone,
-      'ban',
-      this.customers.resolveReason(query.reason, body.reason),
-      caller,
-      precondition,
-    );
+    return this.changeStatus('ban', phone, query, body, precondition, caller);
   }
 
-  @Post(':phone/reactivate')
-  @Roles('admin')
-  @ApiOperation({
-    operationId: 'reactivateCustomer',
-    summary: 'suspended, banned or deactivated → active',
-  })
-  @ApiPhoneParam()
-  @ReturnsCustomer(200, 'The reactivated customer')
-  @ApiProblems(STATUS_PROBLEMS)
-  @ApiStatusReasonBody()
-  @ApiIfMatchHeader()
+  @StatusChangeRoute('reactivate', 'reactivateCustomer', 'suspended, banned or deactivated → active', 'The reactivated customer')
   reactivate(
     @Param('phone', PhoneParamPipe) phone: string,
     @Query() query: StatusReasonQueryDto,
@@ -175,26 +158,10 @@ export class CustomersController {
     @IfMatch() precondition: VersionPrecondition | undefined,
     @CurrentCaller() caller: Caller,
   ): Promise<CustomerResponseDto> {
-    return this.customers.changeStatus(
-      phone,
-      'reactivate',
-      this.customers.resolveReason(query.reason, body.reason),
-      caller,
-      precondition,
-    );
+    return this.changeStatus('reactivate', phone, query, body, precondition, caller);
   }
 
-  @Post(':phone/deactivate')
-  @Roles('admin')
-  @ApiOperation({
-    operationId: 'deactivateCustomer',
-    summary: 'active or suspended → deactivated (no active loans)',
-  })
-  @ApiPhoneParam()
-  @ReturnsCustomer(200, 'The deactivated customer')
-  @ApiProblems(STATUS_PROBLEMS)
-  @ApiStatusReasonBody()
-  @ApiIfMatchHeader()
+  @StatusChangeRoute('deactivate', 'deactivateCustomer', 'active or suspended → deactivated (no active loans)', 'The deactivated customer')
   deactivate(
     @Param('phone', PhoneParamPipe) phone: string,
     @Query() query: StatusReasonQueryDto,
@@ -202,26 +169,10 @@ export class CustomersController {
     @IfMatch() precondition: VersionPrecondition | undefined,
     @CurrentCaller() caller: Caller,
   ): Promise<CustomerResponseDto> {
-    return this.customers.changeStatus(
-      phone,
-      'deactivate',
-      this.customers.resolveReason(query.reason, body.reason),
-      caller,
-      precondition,
-    );
+    return this.changeStatus('deactivate', phone, query, body, precondition, caller);
   }
 
-  @Post(':phone/archive')
-  @Roles('admin')
-  @ApiOperation({
-    operationId: 'archiveCustomer',
-    summary: 'any status but archived → archived (no active loans)',
-  })
-  @ApiPhoneParam()
-  @ReturnsCustomer(200, 'The archived customer')
-  @ApiProblems(STATUS_PROBLEMS)
-  @ApiStatusReasonBody()
-  @ApiIfMatchHeader()
+  @StatusChangeRoute('archive', 'archiveCustomer', 'any status but archived → archived (no active loans)', 'The archived customer')
   archive(
     @Param('phone', PhoneParamPipe) phone: string,
     @Query() query: StatusReasonQueryDto,
@@ -229,13 +180,19 @@ export class CustomersController {
     @IfMatch() precondition: VersionPrecondition | undefined,
     @CurrentCaller() caller: Caller,
   ): Promise<CustomerResponseDto> {
-    return this.customers.changeStatus(
-      phone,
-      'archive',
-      this.customers.resolveReason(query.reason, body.reason),
-      caller,
-      precondition,
-    );
+    return this.changeStatus('archive', phone, query, body, precondition, caller);
+  }
+
+  private changeStatus(
+    action: StatusAction,
+    phone: string,
+    query: StatusReasonQueryDto,
+    body: StatusReasonBodyDto,
+    precondition: VersionPrecondition | undefined,
+    caller: Caller,
+  ): Promise<CustomerResponseDto> {
+    const reason = this.customers.resolveReason(query.reason, body.reason);
+    return this.customers.changeStatus(phone, action, reason, caller, precondition);
   }
 
   @Post(':phone/transactions')

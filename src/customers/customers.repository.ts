@@ -34,6 +34,13 @@ export type CustomerProfile = Pick<
   'phone_number' | 'first_name' | 'last_name' | 'email' | 'notes'
 >;
 
+/** A customer whose derived keys are out of date, with what deriving them again needs. */
+export interface StaleSearchKeys {
+  id: string;
+  version: number;
+  profile: Pick<CustomerProfile, 'phone_number' | 'first_name' | 'last_name'>;
+}
+
 /** Profile fields to set, and optional ones to remove (`null`). */
 export type ProfileChanges = { [K in keyof CustomerProfile]?: CustomerProfile[K] | null };
 
@@ -125,32 +132,34 @@ export class CustomersRepository {
   }
 
   /** Up to `limit` customers whose search and sort keys were derived by an older SEARCH_KEYS_VERSION. */
-  async withStaleSearchKeys(limit: number): Promise<Array<{ id: string; version: number }>> {
+  async withStaleSearchKeys(limit: number): Promise<StaleSearchKeys[]> {
     const docs = await this.reads
-      .find({ search_keys_version: trusted({ $ne: SEARCH_KEYS_VERSION }) }, { _id: 1, version: 1 })
+      .find(
+        { search_keys_version: trusted({ $ne: SEARCH_KEYS_VERSION }) },
+        { _id: 1, version: 1, phone_number: 1, first_name: 1, last_name: 1 },
+      )
       .limit(limit)
-      .lean<Array<{ _id: Types.ObjectId; version: number }>>()
+      .lean<Array<Customer & { _id: Types.ObjectId }>>()
       .exec();
-    return docs.map((doc) => ({ id: doc._id.toHexString(), version: doc.version }));
+    return docs.map(({ _id, version, phone_number, first_name, last_name }) => ({
+      id: _id.toHexString(),
+      version,
+      profile: { phone_number, first_name, last_name },
+    }));
   }
 
   /**
-   * Rewrites one customer's derived keys from its stored names and phone, if it is still at
-   * `version` (a write since then derived them already). Not a change of the customer: no new
-   * version, no audit entry.
+   * Rewrites one customer's derived keys from the names and phone read with them, if it is still
+   * at that version (a write since then derived them already): one conditional write. Not a
+   * change of the customer: no new version, no audit entry.
    */
-  async rewriteSearchKeys(id: string, version: number): Promise<boolean> {
-    return this.writes.run(id, async () => {
-      const doc = await this.customers
-        .findOne({ _id: new Types.ObjectId(id), version }, { phone_number: 1, first_name: 1, last_name: 1 })
-        .lean<Customer>()
-        .exec();
-      if (!doc) return false;
-      const result = await this.customers
-        .updateOne({ _id: doc._id, version }, { $set: derivedFields(doc) })
-        .exec();
-      return result.modifiedCount > 0;
-    });
+  async rewriteSearchKeys({ id, version, profile }: StaleSearchKeys): Promise<boolean> {
+    const result = await this.writes.run(id, () =>
+      this.customers
+        .updateOne({ _id: new Types.ObjectId(id), version }, { $set: derivedFields(profile) })
+        .exec(),
+    );
+    return result.modifiedCount > 0;
   }
 
   /** Inserts a new active customer with its creation audit entry in the outbox. */

@@ -40,8 +40,8 @@ export class SearchKeysMigration implements OnApplicationBootstrap {
       const stale = await this.customers.withStaleSearchKeys(BATCH);
       if (stale.length === 0) break;
       const before = rewritten;
-      for (const { id, version } of stale) {
-        if (await this.customers.rewriteSearchKeys(id, version)) rewritten += 1;
+      for (const customer of stale) {
+        if (await this.customers.rewriteSearchKeys(customer)) rewritten += 1;
       }
       if (rewritten === before) break; // every one changed meanwhile: their writes derived the keys
     }

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { FastifyRequest } from 'fastify';
-import { API_PREFIX } from '../../app.constants';
+import { API_PATH_PREFIX } from '../../app.constants';
 import { validationFailed } from '../problem/api-exception';
 
 /** Whether the handler reads the query string through a `@Query()` parameter (whose DTO then validates it). */
@@ -26,7 +26,7 @@ export class UndeclaredQueryGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (
       context.getType() === 'http' &&
-      request.url.startsWith(`/${API_PREFIX}/`) &&
+      request.url.startsWith(API_PATH_PREFIX) &&
       !this.handlerDeclaresQuery(context)
     ) {
       const query = request.query ?? {};

@@ -152,7 +152,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** any status but archived → archived (no active loans) */
+        /** active, suspended, banned or deactivated → archived (no active loans) */
         post: operations["archiveCustomer"];
         delete?: never;
         options?: never;
@@ -2508,7 +2508,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated customer (unchanged, same version, when nothing differed) */
+            /** @description The updated customer, at a new version (also when no value differed) */
             200: {
                 headers: {
                     /** @description The customer version, e.g. "3"; send it back in If-Match */

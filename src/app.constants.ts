@@ -2,3 +2,9 @@
 export const API_PREFIX = 'api/v1';
 /** The same prefix as the start of a request URL: `/api/v1/`. */
 export const API_PATH_PREFIX = `/${API_PREFIX}/`;
+
+/** Largest request body accepted (413 above it). */
+export const BODY_LIMIT_KIB = 16;
+export const BODY_LIMIT_BYTES = BODY_LIMIT_KIB * 1024;
+/** Largest request head accepted (431 above it): Node's default `maxHeaderSize`. */
+export const HEADER_LIMIT_KIB = 16;

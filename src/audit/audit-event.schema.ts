@@ -5,8 +5,8 @@ import {
   CustomerStatus,
   TRANSACTION_TYPES,
   TransactionType,
-} from '../customers/customer-rules';
-import { AUDIT_ACTIONS, AuditAction, FieldChanges } from './audit-entry';
+} from '../customers/domain/customer-rules';
+import { AUDIT_ACTIONS, AuditAction, FieldChanges } from '../customers/domain/audit-entry';
 
 /**
  * One relayed audit entry. `_id` is the entry's id, so relaying twice stores it once;

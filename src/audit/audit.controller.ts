@@ -1,8 +1,7 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators/roles.decorator';
-import { ApiPhoneParam, ApiProblems, PhoneParamPipe } from '../customers/customer-http';
-import { PageQueryDto } from '../customers/dto/page.dto';
+import { ApiProblems } from '../common/problem/api-problems';
 import { AuditService } from './audit.service';
 import { AuditEventPageResponseDto, AuditListQueryDto } from './dto/audit.dto';
 
@@ -23,27 +22,5 @@ export class AuditController {
   })
   list(@Query() query: AuditListQueryDto): Promise<AuditEventPageResponseDto> {
     return this.audit.list(query);
-  }
-}
-
-@ApiTags('customers')
-@Roles('staff')
-@Controller('customer')
-export class CustomerHistoryController {
-  constructor(private readonly audit: AuditService) {}
-
-  @Get(':phone/history')
-  @ApiOperation({
-    operationId: 'getCustomerHistory',
-    summary: "A customer's audit events, newest first, across phone changes",
-  })
-  @ApiPhoneParam()
-  @ApiOkResponse({ type: AuditEventPageResponseDto })
-  @ApiProblems({ 404: 'CUSTOMER_NOT_FOUND', 422: 'VALIDATION_FAILED' })
-  history(
-    @Param('phone', PhoneParamPipe) phone: string,
-    @Query() page: PageQueryDto,
-  ): Promise<AuditEventPageResponseDto> {
-    return this.audit.history(phone, page);
   }
 }

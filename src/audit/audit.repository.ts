@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, trusted, Types } from 'mongoose';
 import { READ_CONNECTION } from '../database/database.constants';
-import { isDuplicateKey } from '../customers/customers.repository';
-import { AuditAction, AuditEntry } from './audit-entry';
+import { AuditAction } from '../customers/domain/audit-entry';
+import type { PendingAuditEntry } from '../customers/persistence/audit-outbox.repository';
+import { DatabaseEngine } from '../database/database-engine';
 import { AuditEvent } from './audit-event.schema';
 
 export interface AuditCriteria {
@@ -24,9 +25,10 @@ export class AuditRepository {
   constructor(
     @InjectModel(AuditEvent.name) private readonly events: Model<AuditEvent>,
     @InjectModel(AuditEvent.name, READ_CONNECTION) private readonly reads: Model<AuditEvent>,
+    private readonly engine: DatabaseEngine,
   ) {}
 
-  async insertAll(customerId: string, entries: AuditEntry[]): Promise<void> {
+  async insertAll(customerId: string, entries: PendingAuditEntry[]): Promise<void> {
     for (const { id, ...entry } of entries) {
       try {
         await this.events.create({
@@ -35,7 +37,7 @@ export class AuditRepository {
           customer_id: new Types.ObjectId(customerId),
         });
       } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
+        if (!this.engine.isDuplicateKey(error)) throw error;
       }
     }
   }

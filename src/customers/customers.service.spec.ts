@@ -1,4 +1,4 @@
-import { CustomerRecord } from './customers.repository';
+import { CustomerRecord } from './domain/customer';
 import { profileChanges } from './customers.service';
 
 const customer: CustomerRecord = {

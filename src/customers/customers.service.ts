@@ -1,14 +1,22 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { Caller, FieldChanges, newAuditEntry } from '../audit/audit-entry';
+import type { Caller } from '../auth/caller';
+import { pageOf, skipOf } from '../common/pagination/page.dto';
+import { ApiException, validationFailed } from '../common/problem/api-exception';
+import { FieldChanges, newAuditEntry } from './domain/audit-entry';
+import {
+  CustomerProfile,
+  CustomerRecord,
+  PROFILE_FIELDS,
+  ProfileChanges,
+} from './domain/customer';
 import {
   CustomerAuditedEvent,
   CustomerCreatedEvent,
   CustomerStatusChangedEvent,
   CustomerTransactionRecordedEvent,
   CustomerUpdatedEvent,
-} from '../audit/audit-events';
-import { ApiException, validationFailed } from '../common/problem/api-exception';
+} from './domain/customer-events';
 import {
   CUSTOMER_STATUSES,
   CustomerStatus,
@@ -18,28 +26,21 @@ import {
   TransactionType,
   transactionRefusal,
   transitionRefusal,
-} from './customer-rules';
-import {
-  CustomerProfile,
-  CustomerRecord,
-  CustomersRepository,
-  PhoneTakenError,
-  ProfileChanges,
-} from './customers.repository';
+} from './domain/customer-rules';
 import { CustomerListQueryDto, CustomerUpdateDto } from './dto/customer.dto';
 import { CustomerPageResponseDto, CustomerResponseDto } from './dto/customer-response.dto';
 import { toCustomerResponse } from './dto/customer.mapper';
-import { pageOf, skipOf } from './dto/page.dto';
 import { CustomerStatsResponseDto } from './dto/stats.dto';
-import { IdempotencyRepository } from './idempotency.repository';
 import { etagFor, preconditionHolds, VersionPrecondition } from './if-match';
+import { CustomerReadsRepository } from './persistence/customer-reads.repository';
+import { CustomerWritesRepository, PhoneTakenError } from './persistence/customer-writes.repository';
+import { IdempotencyRepository } from './persistence/idempotency.repository';
 
 /** A conditional write that lost a race is re-evaluated against fresh state this many times. */
 const MAX_WRITE_ATTEMPTS = 5;
 const REPLAY_WAIT_MS = 50;
 const REPLAY_WAIT_ROUNDS = 20;
 const NEW_CUSTOMER_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
-const PROFILE_FIELDS = ['phone_number', 'first_name', 'last_name', 'email', 'notes'] as const;
 
 export interface TransactionOutcome {
   customer: CustomerResponseDto;
@@ -52,7 +53,8 @@ export class CustomersService {
   private readonly logger = new Logger(CustomersService.name);
 
   constructor(
-    private readonly customers: CustomersRepository,
+    private readonly customers: CustomerReadsRepository,
+    private readonly writes: CustomerWritesRepository,
     private readonly idempotency: IdempotencyRepository,
     private readonly events: EventEmitter2,
   ) {}
@@ -60,7 +62,7 @@ export class CustomersService {
   async create(profile: CustomerProfile, caller: Caller): Promise<CustomerResponseDto> {
     const entry = newAuditEntry('customer.created', caller, profile.phone_number, new Date());
     try {
-      const customer = await this.customers.insert(profile, entry);
+      const customer = await this.writes.insert(profile, entry);
       return this.announce(new CustomerCreatedEvent(customer.id), customer);
     } catch (error) {
       if (error instanceof PhoneTakenError) throw alreadyExists(profile.phone_number);
@@ -103,7 +105,8 @@ export class CustomersService {
 
   /**
    * Applies the fields that differ, in one write conditional on the version read (and If-Match).
-   * Sending only current values changes nothing: 200 with the customer, no new version or event.
+   * Every successful update bumps the version and is audited, one that repeats the current values
+   * too (its audit entry then lists no changes).
    */
   async update(
     phone: string,
@@ -133,7 +136,7 @@ export class CustomersService {
         changes: audit,
       });
       try {
-        const updated = await this.customers.updateProfile(current, changes, entry);
+        const updated = await this.writes.updateProfile(current, changes, entry);
         return updated && this.announce(new CustomerUpdatedEvent(updated.id), updated);
       } catch (error) {
         if (error instanceof PhoneTakenError) throw alreadyExists(changes.phone_number ?? phone);
@@ -182,7 +185,7 @@ export class CustomersService {
           to_status: transition.to,
         },
       );
-      const updated = await this.customers.changeStatus(
+      const updated = await this.writes.changeStatus(
         current.id,
         current.status,
         transition.to,
@@ -210,7 +213,9 @@ export class CustomersService {
         newAuditEntry('customer.transaction_recorded', caller, phone, new Date(), {
           transaction_type: type,
         });
-      const updated = await this.customers.recordTransaction(phone, effect, idempotencyKey, newEntry);
+      const id = await this.customers.idByPhone(phone);
+      if (!id) throw notFound(phone);
+      const updated = await this.writes.recordTransaction(id, phone, effect, idempotencyKey, newEntry);
       if (updated) {
         const customer = this.announce(new CustomerTransactionRecordedEvent(updated.id), updated);
         if (idempotencyKey !== undefined)
@@ -270,7 +275,7 @@ export class CustomersService {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const id = await this.customers.idByPhone(phone);
       if (!id) throw notFound(phone);
-      const result = await this.customers.exclusive(id, async () => {
+      const result = await this.writes.exclusive(id, async () => {
         const current = await this.require(phone);
         // The phone moved to another customer meanwhile: resolve it again.
         return current.id === id ? decide(current) : undefined;

@@ -1,9 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
 import { Client } from 'pg';
-
-export const FERRETDB_POSTGRES_URL = Symbol('FERRETDB_POSTGRES_URL');
+import { DatabaseEngine } from './database-engine';
 
 /**
  * FerretDB 1.24 on PostgreSQL turns a top-level equality into `_jsonb -> 'field' @> value`
@@ -96,15 +95,16 @@ export class PostgresIndexes implements OnApplicationBootstrap {
 
   constructor(
     @InjectConnection() private readonly connection: Connection,
-    @Optional() @Inject(FERRETDB_POSTGRES_URL) private readonly postgresUrl?: string,
+    private readonly engine: DatabaseEngine,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.postgresUrl) return;
+    const postgresUrl = this.engine.postgresUrl;
+    if (!postgresUrl) return;
     try {
       await Promise.all(Object.values(this.connection.models).map((model) => model.init()));
       const created = await ensurePostgresIndexes(
-        this.postgresUrl,
+        postgresUrl,
         this.connection.db!.databaseName,
       );
       if (created.length)

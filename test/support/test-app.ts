@@ -66,10 +66,11 @@ export async function startTestApp(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const app = await createApp(config, uri.toString(), {
-    ferretDbPostgresUrl: process.env.TEST_FERRETDB_POSTGRES_URL,
-    logDestination: options.logDestination,
-  });
+  const app = await createApp(
+    config,
+    { uri: uri.toString(), postgresUrl: process.env.TEST_FERRETDB_POSTGRES_URL },
+    { logDestination: options.logDestination },
+  );
   await app.init();
   // Its marker write must not land in the middle of a test's database snapshot.
   await app.get(SearchKeysMigration).finished;

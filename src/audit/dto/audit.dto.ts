@@ -7,10 +7,10 @@ import {
   CustomerStatus,
   TRANSACTION_TYPES,
   TransactionType,
-} from '../../customers/customer-rules';
-import { PageMetaDto, PageQueryDto } from '../../customers/dto/page.dto';
-import { IsPhoneNumber, PHONE_EXAMPLE } from '../../customers/dto/phone';
-import { AUDIT_ACTIONS, AuditAction, FieldChanges } from '../audit-entry';
+} from '../../customers/domain/customer-rules';
+import { PageMetaDto, PageQueryDto } from '../../common/pagination/page.dto';
+import { IsPhoneNumber, PHONE_EXAMPLE } from '../../common/phone/phone.validators';
+import { AUDIT_ACTIONS, AuditAction, FieldChanges } from '../../customers/domain/audit-entry';
 
 /** RFC 3339 (`2026-11-30T10:00:00Z`, `…:00.123+01:00`) or a plain date; ISO 8601's other forms are refused. */
 export const TIMESTAMP_OR_DATE =

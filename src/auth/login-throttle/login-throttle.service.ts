@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, trusted } from 'mongoose';
 import { LoginAttempt } from './login-attempt.schema';
+import { isDuplicateKey } from '../../database/database-errors';
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
-const DUPLICATE_KEY = 11000;
 /** How long an attempt waits for slots held by attempts still being checked, before a 429. */
 const WAIT_FOR_SLOT_MS = 3000;
 const SLOT_POLL_MS = 25;
@@ -81,7 +81,7 @@ export class LoginThrottleService {
         .exec();
       return true;
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
       return false;
     }
   }

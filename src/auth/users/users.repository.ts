@@ -5,6 +5,7 @@ import { READ_CONNECTION } from '../../database/database.constants';
 import { Role, TokenIdentity } from '../roles';
 import { IdentityCache } from './identity-cache';
 import { User } from './user.schema';
+import { isDuplicateKey } from '../../database/database-errors';
 
 export interface UserRecord {
   username: string;
@@ -18,7 +19,6 @@ export interface UserRecord {
 
 export type UserChanges = Partial<Pick<UserRecord, 'role' | 'active' | 'passwordHash'>>;
 
-const DUPLICATE_KEY = 11000;
 
 /** Users in MongoDB; returns plain records, never Mongoose documents. */
 @Injectable()
@@ -59,7 +59,7 @@ export class UsersRepository {
       const doc = await this.users.create({ username, password_hash: passwordHash, role, active: true });
       return toRecord(doc.toObject());
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return undefined;
+      if (isDuplicateKey(error)) return undefined;
       throw error;
     } finally {
       this.identities.invalidate();

@@ -1,7 +1,7 @@
-import { Types } from 'mongoose';
-import { AuthenticatedUser } from '../auth/roles';
-import type { CustomerStatus, TransactionType } from '../customers/customer-rules';
+import type { Caller } from '../../auth/caller';
+import type { CustomerStatus, TransactionType } from './customer-rules';
 
+/** What a customer's audit entry says happened. The audit trail (src/audit) stores and serves them. */
 export const AUDIT_ACTIONS = [
   'customer.created',
   'customer.updated',
@@ -12,18 +12,11 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
 
-/** Who acted, and under which request: every write records both. */
-export interface Caller {
-  user: AuthenticatedUser;
-  requestId: string;
-}
-
 /**
- * One audit record as it waits in the customer's outbox (`pending_audit`), written in the same
- * atomic write as the change it describes, until the relay copies it to `audit_events`.
+ * One audit record of a customer change, written in the same atomic write as the change it
+ * describes (in the customer's outbox), until the audit relay copies it to the audit trail.
  */
 export interface AuditEntry {
-  id: Types.ObjectId;
   action: AuditAction;
   at: Date;
   actor: { username: string; role: string };
@@ -49,7 +42,6 @@ export function newAuditEntry(
   details: AuditDetails = {},
 ): AuditEntry {
   const entry: AuditEntry = {
-    id: new Types.ObjectId(),
     action,
     at,
     actor: { username: caller.user.username, role: caller.user.role },

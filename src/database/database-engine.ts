@@ -1,0 +1,138 @@
+import mongoose, { Model, PipelineStage, trusted } from 'mongoose';
+import { isDuplicateKey } from './database-errors';
+import { KeyedMutex } from './keyed-mutex';
+
+/** Where the service's data lives: the URI to connect to, and what is known of the server behind it. */
+export interface DatabaseTarget {
+  uri: string;
+  /**
+   * The PostgreSQL database under a FerretDB (the embedded one, or `FERRETDB_POSTGRES_URL`): the
+   * service keeps its indexes there.
+   */
+  postgresUrl?: string;
+  /** Known when the service started the server itself. */
+  engine?: EngineKind;
+}
+
+export type EngineKind = 'mongodb' | 'ferretdb';
+
+const MONGODB_POOL_SIZE = 20;
+
+/**
+ * The database boundary: the one object that knows which engine answers (MongoDB, or FerretDB
+ * 1.24 and on which backend) and answers every question whose answer depends on it. Feature code
+ * asks it; it never tests for an engine itself.
+ *
+ * FerretDB 1.24 differs from MongoDB where it matters here:
+ * - it applies every update as read, modify in Go, write back, with no lock: two updates of one
+ *   document in flight at once can lose one of them. Its writes go through a pool of one
+ *   connection, and the writes to one record are serialized in this process (`exclusive`).
+ * - it pushes down to its backend only top-level equality (`$eq`, `$ne`); anything else is
+ *   evaluated in Go over every document fetched.
+ * - it ignores `$slice` in `$push`, and answers 0 for every `$group` accumulator after the first.
+ */
+export class DatabaseEngine {
+  private readonly locks = new KeyedMutex();
+
+  constructor(
+    readonly kind: EngineKind,
+    /** FerretDB's PostgreSQL database, when the service can reach it. */
+    readonly postgresUrl?: string,
+  ) {}
+
+  /** Asks the server what it is (FerretDB answers `ferretdbVersion` in buildInfo). */
+  static async detect(target: DatabaseTarget): Promise<DatabaseEngine> {
+    const kind = target.engine ?? (await probeEngine(target.uri));
+    return new DatabaseEngine(kind, kind === 'ferretdb' ? target.postgresUrl : undefined);
+  }
+
+  get isFerretDb(): boolean {
+    return this.kind === 'ferretdb';
+  }
+
+  /** Connections of the pool that writes go through. */
+  get writePoolSize(): number {
+    return this.isFerretDb ? 1 : MONGODB_POOL_SIZE;
+  }
+
+  /** Connections of the pool for reads that decide nothing (pages, lookups, stats). */
+  get readPoolSize(): number {
+    return MONGODB_POOL_SIZE;
+  }
+
+  /**
+   * Runs `work` as the only writer of `key` in this process (re-entrant). On FerretDB this is what
+   * makes a conditional write atomic within one process; on MongoDB it spares concurrent
+   * read-decide-write cycles on one record the retries of optimistic concurrency.
+   */
+  exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+    return this.locks.run(key, work);
+  }
+
+  /** A unique index refused the write. */
+  isDuplicateKey(error: unknown): boolean {
+    return isDuplicateKey(error);
+  }
+
+  /**
+   * A filter: the array `field` holds every one of `terms`. The longest term is also an equality,
+   * which FerretDB pushes down to its backend (it evaluates `$all` in memory); MongoDB uses the
+   * multikey index for either.
+   */
+  containsAll(field: string, terms: string[]): Record<string, unknown> {
+    if (terms.length === 1) return { [field]: terms[0] };
+    if (!this.isFerretDb) return { [field]: trusted({ $all: terms }) };
+    const mostSelective = [...terms].sort((a, b) => b.length - a.length)[0];
+    return { [field]: trusted({ $eq: mostSelective, $all: terms }) };
+  }
+
+  /** A filter: `field` is none of `values` (one value: `$ne`, which FerretDB pushes down). */
+  noneOf(field: string, values: readonly string[]): Record<string, unknown> {
+    if (values.length === 1) return { [field]: trusted({ $ne: values[0] }) };
+    return { [field]: trusted({ $nin: values }) };
+  }
+
+  /** Whether `$push` with `$slice` keeps an array bounded (else the caller trims it). */
+  get boundsPushedArrays(): boolean {
+    return !this.isFerretDb;
+  }
+
+  /**
+   * Per value of `groupField`, the sum of each named expression (`1` counts). One `$group` on
+   * MongoDB; one per sum on FerretDB, which answers 0 for every accumulator after the first.
+   */
+  async sumsByGroup<S extends string>(
+    model: Model<never>,
+    groupField: string,
+    sums: Record<S, 1 | `$${string}`>,
+  ): Promise<Map<string, Record<S, number>>> {
+    const names = Object.keys(sums) as S[];
+    const groupsOf = (names: S[]) => {
+      const group: Record<string, unknown> = { _id: `$${groupField}` };
+      for (const name of names) group[name] = { $sum: sums[name] };
+      return model.aggregate<Record<S, number> & { _id: string }>([{ $group: group } as PipelineStage]).exec();
+    };
+    const results = this.isFerretDb
+      ? await Promise.all(names.map((name) => groupsOf([name])))
+      : [await groupsOf(names)];
+    const totals = new Map<string, Record<S, number>>();
+    for (const groups of results) {
+      for (const group of groups) {
+        const row = totals.get(group._id) ?? (Object.fromEntries(names.map((n) => [n, 0])) as Record<S, number>);
+        for (const name of names) if (typeof group[name] === 'number' && group[name] !== 0) row[name] = group[name];
+        totals.set(group._id, row);
+      }
+    }
+    return totals;
+  }
+}
+
+async function probeEngine(uri: string): Promise<EngineKind> {
+  const probe = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 5000 }).asPromise();
+  try {
+    const info = await probe.db!.admin().command({ buildInfo: 1 });
+    return 'ferretdbVersion' in info ? 'ferretdb' : 'mongodb';
+  } finally {
+    await probe.close();
+  }
+}

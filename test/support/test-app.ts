@@ -126,3 +126,21 @@ export async function startTestApp(
   };
   return testApp;
 }
+
+/**
+ * The usual life of a test file's app: started once for the file (`onStart` receives it), reset
+ * before each test so that every test starts from a known state, closed after the last one.
+ */
+export function useTestApp(
+  onStart: (app: TestApp) => void,
+  env: Record<string, string> = {},
+  options: TestAppOptions = {},
+): void {
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    app = await startTestApp(env, options);
+    onStart(app);
+  });
+  beforeEach(() => app!.reset());
+  afterAll(() => app?.close());
+}

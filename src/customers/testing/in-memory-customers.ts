@@ -157,8 +157,9 @@ export class InMemoryCustomers {
 
   private copy(customer: (CustomerRecord & { idempotency_keys?: string[] }) | undefined) {
     if (!customer) return undefined;
-    const { idempotency_keys: _keys, ...record } = customer;
-    return { ...record } as CustomerRecord;
+    const record = { ...customer };
+    delete record.idempotency_keys;
+    return record as CustomerRecord;
   }
 }
 

@@ -387,6 +387,11 @@ export interface components {
              * @enum {string}
              */
             transaction_type?: "loan_opened" | "loan_redeemed" | "loan_forfeited" | "purchase" | "sale" | "payment";
+            /**
+             * @description The customer's version after this change (a customer's history is in this order); absent on events recorded before versions were
+             * @example 4
+             */
+            version?: number;
         };
         CustomerCreateDto: {
             /**

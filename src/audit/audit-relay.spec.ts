@@ -66,7 +66,7 @@ describe('audit relay when the audit store fails', () => {
     );
     listener = new AuditListener(relay);
     const entry = pendingEntry(
-      newAuditEntry('customer.transaction_recorded', caller, '5551234567', new Date(), {
+      newAuditEntry('customer.transaction_recorded', caller, { phone_number: '5551234567', version: 2 }, new Date(), {
         transaction_type: 'sale',
       }),
     );
@@ -138,7 +138,7 @@ describe('audit relay under a burst of changes', () => {
     const customerId = new Types.ObjectId().toHexString();
     const caller = { user: { username: 'clerk', role: 'staff' as const }, requestId: 'req' };
     const entries = Array.from({ length: 20 }, () =>
-      pendingEntry(newAuditEntry('customer.updated', caller, '5551234567', new Date())),
+      pendingEntry(newAuditEntry('customer.updated', caller, { phone_number: '5551234567', version: 2 }, new Date())),
     );
     outbox.entries.set(customerId, []);
     await Promise.all(

@@ -17,6 +17,14 @@ export interface AuditCriteria {
   until?: Date;
 }
 
+/**
+ * A customer's history: newest version first, whichever instance and clock recorded it; events
+ * from before versions were recorded have none, and sort after every versioned one, by time.
+ */
+const HISTORY_ORDER = { version: -1, at: -1, _id: -1 } as const;
+/** Across customers: newest first by time. */
+const TIME_ORDER = { at: -1, _id: -1 } as const;
+
 export type AuditEventRecord = Omit<AuditEvent, '_id' | 'customer_id'>;
 
 /** The audit store. Inserting an entry twice stores it once. */
@@ -42,7 +50,7 @@ export class AuditRepository {
     }
   }
 
-  /** Newest first. */
+  /** Newest first (see HISTORY_ORDER and TIME_ORDER). */
   async find(
     criteria: AuditCriteria,
     skip: number,
@@ -52,7 +60,7 @@ export class AuditRepository {
     const [docs, total] = await Promise.all([
       this.reads
         .find(filter)
-        .sort({ at: -1, _id: -1 })
+        .sort(criteria.customerId ? HISTORY_ORDER : TIME_ORDER)
         .skip(skip)
         .limit(limit)
         .lean<AuditEvent[]>()

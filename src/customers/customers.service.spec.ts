@@ -80,7 +80,7 @@ describe('CustomersService (in-memory repositories)', () => {
     const created = await create();
     expect(created).toMatchObject({ phone_number: PHONE, status: 'active', version: 1, active_loans: 0 });
     expect(store.outbox).toEqual([
-      expect.objectContaining({ action: 'customer.created', phone_number: PHONE, request_id: 'req-1' }),
+      expect.objectContaining({ action: 'customer.created', phone_number: PHONE, version: 1, request_id: 'req-1' }),
     ]);
     expect(events.emit).toHaveBeenCalledWith('customer.created', expect.any(CustomerCreatedEvent));
   });
@@ -140,6 +140,7 @@ describe('CustomersService (in-memory repositories)', () => {
     expect(suspended).toMatchObject({ status: 'suspended', version: 2 });
     expect(store.outbox[1]).toMatchObject({
       action: 'customer.status_changed',
+      version: 2,
       from_status: 'active',
       to_status: 'suspended',
       reason: 'missed payments',

@@ -36,8 +36,12 @@ import { CustomerReadsRepository } from './persistence/customer-reads.repository
 import { CustomerWritesRepository, PhoneTakenError } from './persistence/customer-writes.repository';
 import { IdempotencyRepository } from './persistence/idempotency.repository';
 
-/** A conditional write that lost a race is re-evaluated against fresh state this many times. */
-const MAX_WRITE_ATTEMPTS = 5;
+/**
+ * A conditional write that lost a race (to another instance, or refused by the storage guard) is
+ * re-evaluated against fresh state this many times, after a short random pause that grows.
+ */
+const MAX_WRITE_ATTEMPTS = 12;
+const RETRY_PAUSE_MS = 4;
 const REPLAY_WAIT_MS = 50;
 const REPLAY_WAIT_ROUNDS = 20;
 const NEW_CUSTOMER_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
@@ -60,7 +64,7 @@ export class CustomersService {
   ) {}
 
   async create(profile: CustomerProfile, caller: Caller): Promise<CustomerResponseDto> {
-    const entry = newAuditEntry('customer.created', caller, profile.phone_number, new Date());
+    const entry = newAuditEntry('customer.created', caller, { ...profile, version: 1 }, new Date());
     try {
       const customer = await this.writes.insert(profile, entry);
       return this.announce(new CustomerCreatedEvent(customer.id), customer);
@@ -132,7 +136,7 @@ export class CustomersService {
       // Every successful update bumps the version (SPEC), one that repeats the current values too;
       // its audit entry then lists no changes.
       const { changes, audit } = profileChanges(current, dto);
-      const entry = newAuditEntry('customer.updated', caller, current.phone_number, new Date(), {
+      const entry = newAuditEntry('customer.updated', caller, next(current), new Date(), {
         changes: audit,
       });
       try {
@@ -177,7 +181,7 @@ export class CustomersService {
       const entry = newAuditEntry(
         'customer.status_changed',
         caller,
-        current.phone_number,
+        next(current),
         new Date(),
         {
           reason,
@@ -186,20 +190,18 @@ export class CustomersService {
         },
       );
       const updated = await this.writes.changeStatus(
-        current.id,
-        current.status,
+        current,
         transition.to,
         transition.requiresNoActiveLoans,
         entry,
-        precondition ? current.version : undefined,
       );
       return updated && this.announce(new CustomerStatusChangedEvent(updated.id), updated);
     });
   }
 
   /**
-   * Counters, state checks and the Idempotency-Key are one conditional write. A refused write is
-   * explained from a fresh read; a used key answers with the first response.
+   * Counters, state checks, the Idempotency-Key and the version read are one conditional write. A
+   * used key answers with the first response; a refusal is explained from the state read.
    */
   async recordTransaction(
     phone: string,
@@ -208,27 +210,9 @@ export class CustomersService {
     caller: Caller,
   ): Promise<TransactionOutcome> {
     const effect = TRANSACTION_EFFECTS[type];
-    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-      const newEntry = () =>
-        newAuditEntry('customer.transaction_recorded', caller, phone, new Date(), {
-          transaction_type: type,
-        });
-      const id = await this.customers.idByPhone(phone);
-      if (!id) throw notFound(phone);
-      const updated = await this.writes.recordTransaction(id, phone, effect, idempotencyKey, newEntry);
-      if (updated) {
-        const customer = this.announce(new CustomerTransactionRecordedEvent(updated.id), updated);
-        if (idempotencyKey !== undefined)
-          await this.rememberResponse(updated.id, idempotencyKey, type, customer);
-        return { customer, replayed: false };
-      }
-      const current = await this.require(phone);
-      if (
-        idempotencyKey !== undefined &&
-        (await this.customers.hasIdempotencyKey(current.id, idempotencyKey))
-      ) {
+    return this.withCustomer(phone, async (current) => {
+      if (idempotencyKey !== undefined && (await this.customers.hasIdempotencyKey(current.id, idempotencyKey)))
         return this.replay(current, idempotencyKey, type);
-      }
       const refusal = transactionRefusal(type, current);
       if (refusal === 'CUSTOMER_NOT_ACTIVE') {
         throw new ApiException(
@@ -240,8 +224,16 @@ export class CustomersService {
       if (refusal === 'NO_ACTIVE_LOANS') {
         throw new ApiException(409, refusal, `The customer has no active loan to close (${type}).`);
       }
-    }
-    throw concurrentModification();
+      const entry = newAuditEntry('customer.transaction_recorded', caller, next(current), new Date(), {
+        transaction_type: type,
+      });
+      const updated = await this.writes.recordTransaction(current, effect, idempotencyKey, entry);
+      if (!updated) return undefined;
+      const customer = this.announce(new CustomerTransactionRecordedEvent(updated.id), updated);
+      if (idempotencyKey !== undefined)
+        await this.rememberResponse(updated.id, idempotencyKey, type, customer);
+      return { customer, replayed: false };
+    });
   }
 
   /** A status change's reason comes from the query or the body; both present must agree. */
@@ -273,6 +265,7 @@ export class CustomersService {
     decide: (current: CustomerRecord) => Promise<T | undefined>,
   ): Promise<T> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      if (attempt > 0) await pause(Math.random() * RETRY_PAUSE_MS * attempt);
       const id = await this.customers.idByPhone(phone);
       if (!id) throw notFound(phone);
       const result = await this.writes.exclusive(id, async () => {
@@ -357,6 +350,14 @@ export function profileChanges(
   }
   return { changes, audit };
 }
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The customer as a write that succeeds leaves it: one version on. */
+const next = (current: CustomerRecord) => ({
+  phone_number: current.phone_number,
+  version: current.version + 1,
+});
 
 /** A 412 unless If-Match names the version read; the current ETag comes along, for a knowing retry. */
 function requirePrecondition(precondition: VersionPrecondition | undefined, current: CustomerRecord): void {

@@ -1,6 +1,7 @@
 import mongoose, { Model, PipelineStage, trusted } from 'mongoose';
-import { isDuplicateKey } from './database-errors';
+import { isDuplicateKey, isWriteConflict } from './database-errors';
 import { KeyedMutex } from './keyed-mutex';
+import { REVISION_FIELD } from './database.constants';
 
 /** Where the service's data lives: the URI to connect to, and what is known of the server behind it. */
 export interface DatabaseTarget {
@@ -67,6 +68,19 @@ export class DatabaseEngine {
    */
   exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
     return this.locks.run(key, work);
+  }
+
+  /** The storage refused a write computed from a stale read: retry it on fresh state. */
+  isWriteConflict(error: unknown): boolean {
+    return isWriteConflict(error);
+  }
+
+  /**
+   * The update that guarded collections need on every write: the storage (on FerretDB) refuses an
+   * update that does not raise the stored revision by exactly one (storage-guard.ts).
+   */
+  get revisionBump(): Record<string, 1> {
+    return { [REVISION_FIELD]: 1 };
   }
 
   /** A unique index refused the write. */

@@ -49,6 +49,18 @@ export function isDuplicateKey(error: unknown): boolean {
   return code === DUPLICATE_KEY || (typeof message === 'string' && /duplicate key/i.test(message));
 }
 
+/** The mark of a write the storage guard refused (see storage-guard.ts). */
+export const WRITE_CONFLICT_MARK = 'pawnshop_write_conflict';
+
+/**
+ * The storage refused a write computed from a document that another writer changed meanwhile:
+ * a lost optimistic race, to be retried on fresh state.
+ */
+export function isWriteConflict(error: unknown): boolean {
+  const { message } = shapeOf(error);
+  return typeof message === 'string' && message.includes(WRITE_CONFLICT_MARK);
+}
+
 /** The database cannot be reached right now (the driver's own view). */
 export function isDatabaseDown(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;

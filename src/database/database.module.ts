@@ -5,6 +5,7 @@ import { READ_CONNECTION } from './database.constants';
 import { DATABASE_URI, DatabaseWatchdog } from './database-watchdog';
 import { DatabaseEngine, DatabaseTarget } from './database-engine';
 import { PostgresIndexes } from './postgres-indexes';
+import { StorageGuard } from './storage-guard';
 
 // Second line of defence behind DTO validation: operators in a filter are ignored unless the
 // repository wraps them in mongoose.trusted(), and a filter on an unknown path is an error.
@@ -63,7 +64,7 @@ export class DatabaseModule {
         { provide: DatabaseEngine, useValue: engine },
         ...(options.lazy
           ? []
-          : [{ provide: DATABASE_URI, useValue: target.uri }, DatabaseWatchdog, PostgresIndexes]),
+          : [{ provide: DATABASE_URI, useValue: target.uri }, DatabaseWatchdog, PostgresIndexes, StorageGuard]),
       ],
       exports: [DatabaseEngine],
     };

@@ -63,7 +63,7 @@ export async function ensurePostgresIndexes(
 }
 
 /** FerretDB's table for each collection of `database`, from its metadata table (none yet: empty). */
-async function ferretDbTables(client: Client, database: string): Promise<Map<string, string>> {
+export async function ferretDbTables(client: Client, database: string): Promise<Map<string, string>> {
   const metadata = await client.query(
     'SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2',
     [database, METADATA_TABLE],
@@ -76,7 +76,7 @@ async function ferretDbTables(client: Client, database: string): Promise<Map<str
 }
 
 /** A PostgreSQL identifier; the names here are ours or FerretDB's, quoted all the same. */
-function ident(name: string): string {
+export function ident(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 

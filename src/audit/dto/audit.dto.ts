@@ -90,6 +90,15 @@ export class AuditEventResponseDto {
   })
   phone_number: string;
 
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    example: 4,
+    description:
+      "The customer's version after this change (a customer's history is in this order); absent on events recorded before versions were",
+  })
+  version?: number;
+
   @ApiProperty({ example: '3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10' })
   request_id: string;
 

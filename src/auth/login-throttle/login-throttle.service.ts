@@ -2,13 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, trusted } from 'mongoose';
 import { LoginAttempt } from './login-attempt.schema';
-import { isDuplicateKey } from '../../database/database-errors';
+import { DatabaseEngine } from '../../database/database-engine';
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 /** How long an attempt waits for slots held by attempts still being checked, before a 429. */
 const WAIT_FOR_SLOT_MS = 3000;
 const SLOT_POLL_MS = 25;
+const RELEASE_ATTEMPTS = 10;
+const LOST_RACE = Symbol('lost race');
 
 /**
  * Counts failed logins per username in a fixed 15-minute window that opens at the first attempt.
@@ -22,7 +24,10 @@ const SLOT_POLL_MS = 25;
  */
 @Injectable()
 export class LoginThrottleService {
-  constructor(@InjectModel(LoginAttempt.name) private readonly attempts: Model<LoginAttempt>) {}
+  constructor(
+    @InjectModel(LoginAttempt.name) private readonly attempts: Model<LoginAttempt>,
+    private readonly engine: DatabaseEngine,
+  ) {}
 
   /** Takes a slot: 0 when the caller may check the password, else the seconds until it may. */
   async reserve(username: string, now = new Date()): Promise<number> {
@@ -36,10 +41,12 @@ export class LoginThrottleService {
             window_start: trusted({ $gt: windowFloor }),
             failures: trusted({ $lt: MAX_FAILED_LOGINS }),
           },
-          { $inc: { failures: 1, pending: 1 } },
+          { $inc: { failures: 1, pending: 1, ...this.engine.revisionBump } },
         )
         .lean()
-        .exec();
+        .exec()
+        .catch((error: unknown) => this.lostRace(error));
+      if (slot === LOST_RACE) continue;
       if (slot) return 0;
 
       const current = await this.attempts.findById(username).lean<LoginAttempt>().exec();
@@ -64,9 +71,22 @@ export class LoginThrottleService {
 
   /** After a failed (or aborted) check: the slot stays taken, as a failure. */
   async failed(username: string): Promise<void> {
-    await this.attempts
-      .updateOne({ _id: username, pending: trusted({ $gt: 0 }) }, { $inc: { pending: -1 } })
-      .exec();
+    for (let attempt = 1; attempt <= RELEASE_ATTEMPTS; attempt++) {
+      const released = await this.attempts
+        .updateOne(
+          { _id: username, pending: trusted({ $gt: 0 }) },
+          { $inc: { pending: -1, ...this.engine.revisionBump } },
+        )
+        .exec()
+        .catch((error: unknown) => this.lostRace(error));
+      if (released !== LOST_RACE) return;
+    }
+  }
+
+  /** A write the storage refused as stale (another instance wrote first): try again. */
+  private lostRace(error: unknown): typeof LOST_RACE {
+    if (this.engine.isWriteConflict(error)) return LOST_RACE;
+    throw error;
   }
 
   /** Starts a window holding this attempt, replacing an expired one; false if another attempt just did. */
@@ -75,13 +95,13 @@ export class LoginThrottleService {
       await this.attempts
         .findOneAndUpdate(
           { _id: username, window_start: trusted({ $lte: windowFloor }) },
-          { $set: { window_start: now, failures: 1, pending: 1 } },
+          { $set: { window_start: now, failures: 1, pending: 1 }, $inc: this.engine.revisionBump },
           { upsert: true },
         )
         .exec();
       return true;
     } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
+      if (!this.engine.isDuplicateKey(error) && !this.engine.isWriteConflict(error)) throw error;
       return false;
     }
   }

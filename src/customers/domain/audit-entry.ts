@@ -21,6 +21,8 @@ export interface AuditEntry {
   at: Date;
   actor: { username: string; role: string };
   phone_number: string;
+  /** The customer's version after the change: a customer's history is in this order. */
+  version: number;
   request_id: string;
   reason?: string;
   from_status?: CustomerStatus;
@@ -34,10 +36,11 @@ export type AuditDetails = Pick<
   'reason' | 'from_status' | 'to_status' | 'changes' | 'transaction_type'
 >;
 
+/** The entry of a change that takes the customer to `version`. */
 export function newAuditEntry(
   action: AuditAction,
   caller: Caller,
-  phoneNumber: string,
+  customer: { phone_number: string; version: number },
   at: Date,
   details: AuditDetails = {},
 ): AuditEntry {
@@ -45,7 +48,8 @@ export function newAuditEntry(
     action,
     at,
     actor: { username: caller.user.username, role: caller.user.role },
-    phone_number: phoneNumber,
+    phone_number: customer.phone_number,
+    version: customer.version,
     request_id: caller.requestId,
   };
   for (const [key, value] of Object.entries(details)) {

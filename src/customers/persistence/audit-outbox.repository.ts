@@ -8,6 +8,8 @@ import { Customer } from './customer.schema';
 
 export type { PendingAuditEntry } from './customer-documents';
 
+const REMOVE_ATTEMPTS = 5;
+
 /**
  * The audit outbox kept in each customer document (`pending_audit`, written atomically with each
  * change): what the audit relay needs to move entries to the audit trail, and nothing else.
@@ -41,21 +43,31 @@ export class AuditOutboxRepository {
       this.customers
         .findOneAndUpdate(
           { _id, pending_audit: entries },
-          { $set: { pending_audit: [], audit_pending: false } },
+          { $set: { pending_audit: [], audit_pending: false }, $inc: this.engine.revisionBump },
         )
         .lean()
         .exec();
-    await this.engine.exclusive(customerLock(customerId), async () => {
+    const removeOnce = async () => {
       if ((await emptyIfOnly(relayed)) || relayed.length === 0) return;
       const rest = await this.customers
         .findOneAndUpdate(
           { _id },
-          { $pullAll: { pending_audit: relayed } },
+          { $pullAll: { pending_audit: relayed }, $inc: this.engine.revisionBump },
           { returnDocument: 'after' },
         )
         .lean<Customer>()
         .exec();
       if (rest && rest.pending_audit.length === 0) await emptyIfOnly([]);
+    };
+    await this.engine.exclusive(customerLock(customerId), async () => {
+      // A change made meanwhile by another instance wins; removing again starts from it.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await removeOnce();
+        } catch (error) {
+          if (!this.engine.isWriteConflict(error) || attempt >= REMOVE_ATTEMPTS) throw error;
+        }
+      }
     });
   }
 

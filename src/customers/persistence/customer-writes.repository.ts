@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, trusted, Types, UpdateQuery } from 'mongoose';
 import { DatabaseEngine } from '../../database/database-engine';
+import { REVISION_FIELD } from '../../database/database.constants';
 import type { AuditEntry } from '../domain/audit-entry';
 import type { CustomerProfile, CustomerRecord, ProfileChanges } from '../domain/customer';
 import type { CustomerStatus, TransactionEffect } from '../domain/customer-rules';
@@ -18,9 +19,11 @@ export const IDEMPOTENCY_KEYS_KEPT = 100;
 export const customerLock = (id: string) => `customer:${id}`;
 
 /**
- * Changes to customers. Every write is one conditional findOneAndUpdate that bumps the version,
- * stamps updated_at and puts its audit entry in the customer's outbox, all in one atomic write;
- * writes to one customer are also serialized in this process (`exclusive`).
+ * Changes to customers. Every write is one conditional findOneAndUpdate that bumps the version
+ * (and the storage revision), stamps updated_at and puts its audit entry in the customer's
+ * outbox, all in one atomic write; writes to one customer are also serialized in this process
+ * (`exclusive`). A write refused as stale by the storage is a lost race: undefined, like a write
+ * whose conditions no longer hold.
  */
 @Injectable()
 export class CustomerWritesRepository {
@@ -50,6 +53,7 @@ export class CustomerWritesRepository {
         pending_audit: [pendingEntry(entry)],
         audit_pending: true,
         idempotency_keys: [],
+        [REVISION_FIELD]: 0,
       });
       return toRecord(doc.toObject());
     } catch (error) {
@@ -82,74 +86,80 @@ export class CustomerWritesRepository {
   }
 
   /**
-   * Moves the customer from exactly `from` to `to`, if it still is `from` (and has no loans, when
-   * required; and is still at `expectedVersion`, when given).
+   * Moves the customer to `to` if it is still as read: same version (hence same status), and no
+   * loans when required. Undefined when it is not.
    */
   async changeStatus(
-    id: string,
-    from: CustomerStatus,
+    current: CustomerRecord,
     to: CustomerStatus,
     requiresNoActiveLoans: boolean,
     entry: AuditEntry,
-    expectedVersion?: number,
   ): Promise<CustomerRecord | undefined> {
     const filter = {
-      _id: new Types.ObjectId(id),
-      status: from,
+      _id: new Types.ObjectId(current.id),
+      version: current.version,
+      status: current.status,
       ...(requiresNoActiveLoans ? { active_loans: 0 } : {}),
-      ...(expectedVersion !== undefined ? { version: expectedVersion } : {}),
     };
-    return this.write(id, filter, auditedUpdate(entry, { set: { status: to } }));
+    return this.write(current.id, filter, auditedUpdate(entry, { set: { status: to } }));
   }
 
   /**
-   * Applies a transaction's effect if the customer's state allows it and the Idempotency-Key was
-   * not used yet, all checked and changed in one write; undefined when refused.
+   * Applies a transaction's effect if the customer is still at the version read, its state allows
+   * it and the Idempotency-Key was not used yet, all checked and changed in one write; undefined
+   * when refused.
    */
   async recordTransaction(
-    id: string,
-    phone: string,
+    current: CustomerRecord,
     effect: TransactionEffect,
     idempotencyKey: string | undefined,
-    newEntry: () => AuditEntry,
+    entry: AuditEntry,
   ): Promise<CustomerRecord | undefined> {
-    const filter: Record<string, unknown> = { _id: new Types.ObjectId(id), phone_number: phone };
+    const filter: Record<string, unknown> = {
+      _id: new Types.ObjectId(current.id),
+      version: current.version,
+    };
     if (effect.requiresActiveCustomer) filter.status = 'active';
     if (effect.requiresActiveLoan) filter.active_loans = trusted({ $gt: 0 });
     if (idempotencyKey !== undefined) filter.idempotency_keys = trusted({ $ne: idempotencyKey });
-    return this.exclusive(id, async () => {
-      // Stamped once this is the customer's only writer, so that audit times follow write order.
-      const update = auditedUpdate(newEntry(), {
-        inc: { active_loans: effect.activeLoans, total_transactions: effect.totalTransactions },
-        push:
-          idempotencyKey === undefined
-            ? {}
-            : { idempotency_keys: { $each: [idempotencyKey], $slice: -IDEMPOTENCY_KEYS_KEPT } },
-      });
-      const doc = await this.customers
-        .findOneAndUpdate(filter, update, { returnDocument: 'after' })
-        .lean<Customer>()
-        .exec();
-      if (!doc) return undefined;
-      if (!this.engine.boundsPushedArrays && doc.idempotency_keys.length > IDEMPOTENCY_KEYS_KEPT)
-        await this.trimIdempotencyKeys(doc);
-      return toRecord(doc);
+    const update = auditedUpdate(entry, {
+      inc: { active_loans: effect.activeLoans, total_transactions: effect.totalTransactions },
+      push:
+        idempotencyKey === undefined
+          ? {}
+          : { idempotency_keys: { $each: [idempotencyKey], $slice: -IDEMPOTENCY_KEYS_KEPT } },
     });
+    const doc = await this.writeDocument(current.id, filter, update);
+    if (!doc) return undefined;
+    if (!this.engine.boundsPushedArrays && doc.idempotency_keys.length > IDEMPOTENCY_KEYS_KEPT)
+      await this.trimIdempotencyKeys(doc);
+    return toRecord(doc);
   }
 
-  private write(
+  private async write(
     id: string,
     filter: Record<string, unknown>,
     update: UpdateQuery<Customer>,
   ): Promise<CustomerRecord | undefined> {
+    const doc = await this.writeDocument(id, filter, update);
+    return doc ? toRecord(doc) : undefined;
+  }
+
+  /** One conditional write; undefined when its conditions no longer hold or the storage refused a stale write. */
+  private writeDocument(
+    id: string,
+    filter: Record<string, unknown>,
+    update: UpdateQuery<Customer>,
+  ): Promise<Customer | undefined> {
     return this.exclusive(id, async () => {
       try {
         const doc = await this.customers
           .findOneAndUpdate(filter, update, { returnDocument: 'after' })
           .lean<Customer>()
           .exec();
-        return doc ? toRecord(doc) : undefined;
+        return doc ?? undefined;
       } catch (error) {
+        if (this.engine.isWriteConflict(error)) return undefined;
         throw this.engine.isDuplicateKey(error) ? new PhoneTakenError() : error;
       }
     });
@@ -157,13 +167,21 @@ export class CustomerWritesRepository {
 
   /** Where `$push` ignores `$slice`, the list is cut back to its newest keys after the write. */
   private async trimIdempotencyKeys(doc: Customer): Promise<void> {
-    await this.customers
-      .findOneAndUpdate(
-        { _id: doc._id, version: doc.version },
-        { $set: { idempotency_keys: doc.idempotency_keys.slice(-IDEMPOTENCY_KEYS_KEPT) } },
-      )
-      .lean()
-      .exec();
+    try {
+      await this.customers
+        .findOneAndUpdate(
+          { _id: doc._id, version: doc.version },
+          {
+            $set: { idempotency_keys: doc.idempotency_keys.slice(-IDEMPOTENCY_KEYS_KEPT) },
+            $inc: this.engine.revisionBump,
+          },
+        )
+        .lean()
+        .exec();
+    } catch (error) {
+      // Another write came first; the next transaction trims the list.
+      if (!this.engine.isWriteConflict(error)) throw error;
+    }
   }
 }
 
@@ -179,7 +197,7 @@ function auditedUpdate(
 ): UpdateQuery<Customer> {
   const update: UpdateQuery<Customer> = {
     $set: { ...parts.set, updated_at: entry.at, audit_pending: true },
-    $inc: { ...parts.inc, version: 1 },
+    $inc: { ...parts.inc, version: 1, [REVISION_FIELD]: 1 },
     $push: { pending_audit: pendingEntry(entry), ...parts.push },
   };
   if (parts.unset && Object.keys(parts.unset).length > 0) update.$unset = parts.unset;

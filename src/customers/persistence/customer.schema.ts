@@ -68,6 +68,13 @@ export class Customer {
 
   @Prop({ type: [String], required: true })
   idempotency_keys: string[];
+
+  /**
+   * Raised by one on every write, the outbox's and the migration's too: the storage refuses an
+   * update that does not raise it by exactly one (a write computed from a stale read).
+   */
+  @Prop({ type: Number })
+  revision?: number;
 }
 
 export const CustomerSchema = SchemaFactory.createForClass(Customer);

@@ -41,11 +41,20 @@ export class SearchKeysRepository {
    * change of the customer: no new version, no audit entry.
    */
   async rewriteSearchKeys({ id, version, profile }: StaleSearchKeys): Promise<boolean> {
-    const result = await this.engine.exclusive(customerLock(id), () =>
-      this.customers
-        .updateOne({ _id: new Types.ObjectId(id), version }, { $set: derivedFields(profile) })
-        .exec(),
-    );
-    return result.modifiedCount > 0;
+    try {
+      const result = await this.engine.exclusive(customerLock(id), () =>
+        this.customers
+          .updateOne(
+            { _id: new Types.ObjectId(id), version },
+            { $set: derivedFields(profile), $inc: this.engine.revisionBump },
+          )
+          .exec(),
+      );
+      return result.modifiedCount > 0;
+    } catch (error) {
+      // Written meanwhile by another instance, which derived the keys itself.
+      if (this.engine.isWriteConflict(error)) return false;
+      throw error;
+    }
   }
 }

@@ -95,37 +95,31 @@ export class InMemoryCustomers {
           }
         }),
       changeStatus: async (
-        id: string,
-        from: CustomerStatus,
+        current: CustomerRecord,
         to: CustomerStatus,
         requiresNoActiveLoans: boolean,
         entry: AuditEntry,
-        expectedVersion?: number,
       ) =>
         this.write(
-          id,
-          (c) =>
-            c.status === from &&
-            (!requiresNoActiveLoans || c.active_loans === 0) &&
-            (expectedVersion === undefined || c.version === expectedVersion),
+          current.id,
+          (c) => c.version === current.version && (!requiresNoActiveLoans || c.active_loans === 0),
           entry,
           (c) => void (c.status = to),
         ),
       recordTransaction: async (
-        id: string,
-        phone: string,
+        current: CustomerRecord,
         effect: TransactionEffect,
         key: string | undefined,
-        newEntry: () => AuditEntry,
+        entry: AuditEntry,
       ) =>
         this.write(
-          id,
+          current.id,
           (c) =>
-            c.phone_number === phone &&
+            c.version === current.version &&
             (!effect.requiresActiveCustomer || c.status === 'active') &&
             (!effect.requiresActiveLoan || c.active_loans > 0) &&
             (key === undefined || !c.idempotency_keys.includes(key)),
-          newEntry(),
+          entry,
           (c) => {
             c.active_loans += effect.activeLoans;
             c.total_transactions += effect.totalTransactions;

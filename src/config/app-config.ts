@@ -24,6 +24,8 @@ export interface AppConfig {
   requestTimeoutMs: number;
   /** How long a token's user (role, active) is remembered; changes through this instance apply at once. */
   identityCacheMs: number;
+  /** How long the first response to a keyed transaction is kept for retries (IDEMPOTENCY_RETENTION_HOURS). */
+  idempotencyRetentionMs: number;
 }
 
 export type EmbeddedBackendChoice = 'postgresql' | 'sqlite' | 'auto';
@@ -103,6 +105,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!Number.isInteger(identityCacheMs) || identityCacheMs < 0 || identityCacheMs > 60_000)
     problems.push('AUTH_USER_CACHE_MS must be an integer from 0 to 60000');
 
+  const idempotencyRetentionHours = Number(env.IDEMPOTENCY_RETENTION_HOURS ?? 168);
+  if (!Number.isInteger(idempotencyRetentionHours) || idempotencyRetentionHours < 1 || idempotencyRetentionHours > 8760)
+    problems.push('IDEMPOTENCY_RETENTION_HOURS must be an integer from 1 to 8760');
+
   const embeddedDatabase = embeddedDatabaseFromEnv(env, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -125,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: BODY_LIMIT_BYTES,
     requestTimeoutMs: Number(env.REQUEST_TIMEOUT_MS ?? 10_000),
     identityCacheMs,
+    idempotencyRetentionMs: idempotencyRetentionHours * 60 * 60 * 1000,
   };
 }
 

@@ -3,6 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { READ_CONNECTION } from '../database/database.constants';
 import { CustomersController } from './customers.controller';
 import { CustomersService } from './customers.service';
+import { IdempotencyPurge } from './idempotency.purge';
 import { AuditOutboxRepository } from './persistence/audit-outbox.repository';
 import { CustomerReadsRepository } from './persistence/customer-reads.repository';
 import { CustomerWritesRepository } from './persistence/customer-writes.repository';
@@ -29,6 +30,7 @@ import { SearchKeysMigration } from './search-keys.migration';
     IdempotencyRepository,
     SearchKeysRepository,
     SearchKeysMigration,
+    IdempotencyPurge,
   ],
   // For the audit trail: the outbox it relays, and finding a customer by phone.
   exports: [AuditOutboxRepository, CustomerReadsRepository],

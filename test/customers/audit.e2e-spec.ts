@@ -20,6 +20,7 @@ interface AuditEvent {
   at: string;
   actor: { username: string; role: string };
   phone_number: string;
+  version: number;
   request_id: string;
   reason?: string;
   from_status?: string;
@@ -127,6 +128,8 @@ describe('customer history and audit events', () => {
         'customer.updated',
         'customer.created',
       ]);
+      // Each event carries the customer's version after it: the history is in version order.
+      expect(items.map((e) => e.version)).toEqual([5, 4, 3, 2, 1]);
       const [loan, reactivated, suspended, updated, created] = items;
       const staffActor = { username: STAFF, role: 'staff' };
       const adminActor = { username: ADMIN.username, role: 'admin' };

@@ -31,6 +31,7 @@ export const AUDIT_EVENT_KEYS = [
   'at',
   'actor',
   'phone_number',
+  'version',
   'request_id',
   'reason',
   'from_status',

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { HOUR_MS, PeriodicTask } from '../../common/scheduling/periodic-task';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, trusted } from 'mongoose';
 import { LoginAttempt } from './login-attempt.schema';
@@ -23,7 +24,10 @@ const LOST_RACE = Symbol('lost race');
  * who knows the password can do that.
  */
 @Injectable()
-export class LoginThrottleService {
+export class LoginThrottleService implements OnApplicationBootstrap, OnModuleDestroy {
+  /** Windows that have passed are deleted hourly: a guessed username leaves no record for long. */
+  private readonly purge = new PeriodicTask('login attempts purge', HOUR_MS, () => this.purgeExpired());
+
   constructor(
     @InjectModel(LoginAttempt.name) private readonly attempts: Model<LoginAttempt>,
     private readonly engine: DatabaseEngine,
@@ -62,6 +66,21 @@ export class LoginThrottleService {
       if (await this.openWindow(username, now, windowFloor)) return 0;
     }
     return 1; // slots still held by checks in progress: ask to come back in a second
+  }
+
+  onApplicationBootstrap(): void {
+    this.purge.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.purge.stop();
+  }
+
+  /** Deletes the windows that have passed; returns how many. */
+  async purgeExpired(now = new Date()): Promise<number> {
+    const floor = new Date(now.getTime() - LOGIN_WINDOW_MS);
+    const result = await this.attempts.deleteMany({ window_start: trusted({ $lte: floor }) }).exec();
+    return result.deletedCount;
   }
 
   /** After a successful login: the failures so far no longer count. */

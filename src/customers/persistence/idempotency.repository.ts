@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, Types } from 'mongoose';
+import { Model, trusted, Types } from 'mongoose';
 import { TransactionType } from '../domain/customer-rules';
 import { DatabaseEngine } from '../../database/database-engine';
 import { IdempotencyRecord } from './idempotency-record.schema';
@@ -36,6 +36,12 @@ export class IdempotencyRepository {
         // The key's transaction is applied once, so only a replay could get here first: keep it.
         if (!this.engine.isDuplicateKey(error)) throw error;
       });
+  }
+
+  /** Forgets the responses stored before `cutoff`; returns how many. */
+  async purgeOlderThan(cutoff: Date): Promise<number> {
+    const result = await this.records.deleteMany({ at: trusted({ $lt: cutoff }) }).exec();
+    return result.deletedCount;
   }
 
   async find<T>(customerId: string, key: string): Promise<StoredResponse<T> | undefined> {

@@ -56,6 +56,16 @@ export class DatabaseEngine {
     return this.isFerretDb ? 1 : MONGODB_POOL_SIZE;
   }
 
+  /**
+   * Whether the driver retries a write once after a network error or a replica-set failover. On
+   * MongoDB it does: every write here is a single-document write, which the server deduplicates
+   * by the session's transaction number, so a retried write is never applied twice. FerretDB 1.24
+   * does not implement retryable writes.
+   */
+  get retryWrites(): boolean {
+    return !this.isFerretDb;
+  }
+
   /** Connections of the pool for reads that decide nothing (pages, lookups, stats). */
   get readPoolSize(): number {
     return MONGODB_POOL_SIZE;

@@ -48,13 +48,13 @@ export class DatabaseModule {
           useFactory: () => {
             if (engine.isFerretDb)
               new Logger('Database').log('FerretDB detected: writes are serialised for atomic updates');
-            return { ...connectionOptions(engine.writePoolSize, options.lazy), uri: target.uri, autoIndex: true };
+            return { ...connectionOptions(engine, engine.writePoolSize, options.lazy), uri: target.uri, autoIndex: true };
           },
         }),
         MongooseModule.forRootAsync({
           connectionName: READ_CONNECTION,
           useFactory: () => ({
-            ...connectionOptions(engine.readPoolSize, options.lazy),
+            ...connectionOptions(engine, engine.readPoolSize, options.lazy),
             uri: target.uri,
             autoIndex: false,
           }),
@@ -71,7 +71,7 @@ export class DatabaseModule {
   }
 }
 
-function connectionOptions(maxPoolSize: number, lazy?: boolean) {
+function connectionOptions(engine: DatabaseEngine, maxPoolSize: number, lazy?: boolean) {
   return {
     bufferCommands: false,
     // Well inside the 2 s within which a request must get its 503 while the database is down.
@@ -80,7 +80,7 @@ function connectionOptions(maxPoolSize: number, lazy?: boolean) {
     socketTimeoutMS: 10_000,
     maxPoolSize,
     minPoolSize: 1,
-    retryWrites: false,
+    retryWrites: engine.retryWrites,
     lazyConnection: lazy === true,
     // A lazy connection still tries to connect in the background: its failure is expected.
     connectionFactory: lazy ? ignoreConnectFailure : undefined,

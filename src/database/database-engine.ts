@@ -51,9 +51,19 @@ export class DatabaseEngine {
     return this.kind === 'ferretdb';
   }
 
-  /** Connections of the pool that writes go through. */
+  /**
+   * Connections of the pool that writes go through. On FerretDB over a PostgreSQL the service
+   * reaches, the storage guard (storage-guard.ts) refuses stale writes, so writes may run side by
+   * side; without it (FerretDB through MONGODB_URI alone) they run one at a time, which keeps one
+   * instance correct.
+   */
   get writePoolSize(): number {
-    return this.isFerretDb ? 1 : MONGODB_POOL_SIZE;
+    return this.isFerretDb && !this.guardsWrites ? 1 : MONGODB_POOL_SIZE;
+  }
+
+  /** Whether the storage refuses stale writes (FerretDB on a reachable PostgreSQL: installed at start-up). */
+  get guardsWrites(): boolean {
+    return this.isFerretDb && this.postgresUrl !== undefined;
   }
 
   /**

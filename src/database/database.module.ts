@@ -47,7 +47,11 @@ export class DatabaseModule {
         MongooseModule.forRootAsync({
           useFactory: () => {
             if (engine.isFerretDb)
-              new Logger('Database').log('FerretDB detected: writes are serialised for atomic updates');
+              new Logger('Database').log(
+                engine.guardsWrites
+                  ? 'FerretDB on PostgreSQL: stale writes refused by the storage guard'
+                  : 'FerretDB without its PostgreSQL: writes serialised, one instance only',
+              );
             return { ...connectionOptions(engine, engine.writePoolSize, options.lazy), uri: target.uri, autoIndex: true };
           },
         }),

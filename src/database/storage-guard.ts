@@ -11,7 +11,7 @@ import { ferretDbTables, ident } from './postgres-indexes';
  * Collections whose every update bumps `revision` by one (see REVISION_FIELD), so that the storage
  * can refuse an update that did not start from the stored document.
  */
-export const GUARDED_COLLECTIONS = ['customers', 'login_attempts'] as const;
+export const GUARDED_COLLECTIONS = ['customers', 'login_attempts', 'users'] as const;
 
 
 const GUARD_FUNCTION = 'public.pawnshop_revision_guard';

@@ -16,6 +16,10 @@ export class User {
   active: boolean;
 
   /** Tokens carry the generation they were issued in; a password change or a disable bumps it. */
+  /** Raised by one on every update: the storage refuses a write computed from a stale read. */
+  @Prop({ type: Number })
+  revision?: number;
+
   @Prop({ type: Number, required: true, default: 0 })
   token_generation: number;
 

@@ -5,7 +5,10 @@ import { READ_CONNECTION } from '../../database/database.constants';
 import { Role, TokenIdentity } from '../roles';
 import { IdentityCache } from './identity-cache';
 import { User } from './user.schema';
-import { isDuplicateKey } from '../../database/database-errors';
+import { isDuplicateKey, isWriteConflict } from '../../database/database-errors';
+import { REVISION_FIELD } from '../../database/database.constants';
+
+const UPDATE_ATTEMPTS = 5;
 
 export interface UserRecord {
   username: string;
@@ -73,13 +76,20 @@ export class UsersRepository {
     if (changes.active !== undefined) set.active = changes.active;
     if (changes.passwordHash !== undefined) set.password_hash = changes.passwordHash;
     const revokesTokens = changes.passwordHash !== undefined || changes.active === false;
-    const update = revokesTokens ? { $set: set, $inc: { token_generation: 1 } } : { $set: set };
+    const inc = { ...(revokesTokens ? { token_generation: 1 } : {}), [REVISION_FIELD]: 1 };
     try {
-      const doc = await this.users
-        .findOneAndUpdate({ username }, update, { returnDocument: 'after' })
-        .lean<User>()
-        .exec();
-      return doc ? toRecord(doc) : undefined;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const doc = await this.users
+            .findOneAndUpdate({ username }, { $set: set, $inc: inc }, { returnDocument: 'after' })
+            .lean<User>()
+            .exec();
+          return doc ? toRecord(doc) : undefined;
+        } catch (error) {
+          // Another instance changed the user meanwhile: apply the change to what it wrote.
+          if (!isWriteConflict(error) || attempt >= UPDATE_ATTEMPTS) throw error;
+        }
+      }
     } finally {
       // Also when the write failed: it may have been applied all the same.
       this.identities.invalidate();

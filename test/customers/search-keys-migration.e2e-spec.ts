@@ -39,7 +39,8 @@ describe('search keys migration', () => {
     );
     const result = await customers().updateOne(
       { phone_number: PHONE },
-      { $set: { search_keys: v1Keys }, $unset: { search_keys_version: '' } },
+      // Every write raises revision: the storage guard refuses one that does not.
+      { $set: { search_keys: v1Keys }, $unset: { search_keys_version: '' }, $inc: { revision: 1 } },
     );
     expect(result.modifiedCount).toBe(1);
     await migrations().deleteMany({});

@@ -37,7 +37,7 @@ export function embeddedDefaultsFromEnv(env: NodeJS.ProcessEnv = process.env): E
   }
   return {
     backend,
-    dataDir: env.EMBEDDED_DB_DIR || join(PROJECT_ROOT, '.data', 'ferretdb'),
+    dataDir: env.EMBEDDED_DB_DIR || join(env.DATA_DIR?.trim() || join(PROJECT_ROOT, '.data'), 'ferretdb'),
     postgresUrl: env.EMBEDDED_DB_POSTGRES_URL || DEFAULT_POSTGRES_SERVER,
   };
 }

@@ -63,6 +63,8 @@ export async function startTestApp(
     JWT_SECRET: TEST_JWT_SECRET,
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
+    // The suites sign in with a password only; test/auth/mfa.e2e-spec.ts covers the default (admin).
+    MFA_REQUIRED_ROLES: 'none',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });

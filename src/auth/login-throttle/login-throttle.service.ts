@@ -69,6 +69,17 @@ export class LoginThrottleService {
       .exec();
   }
 
+  /**
+   * After a right password that still needs its second factor: the slot is given back, neither
+   * a failure nor a success. The code's own attempt takes a slot of the same window, so wrong
+   * codes count like wrong passwords and only a right code clears the count.
+   */
+  async released(username: string): Promise<void> {
+    await this.attempts
+      .updateOne({ _id: username, pending: trusted({ $gt: 0 }) }, { $inc: { failures: -1, pending: -1 } })
+      .exec();
+  }
+
   /** Starts a window holding this attempt, replacing an expired one; false if another attempt just did. */
   private async openWindow(username: string, now: Date, windowFloor: Date): Promise<boolean> {
     try {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { toDataURL } from 'qrcode';
 import { ApiException } from '../../common/problem/api-exception';
 import { MfaConfirmResponseDto, MfaEnrolmentResponseDto } from '../dto/auth.dto';
@@ -10,6 +11,10 @@ import { newRecoveryCodes, newTotpSecret, otpauthUri, recoveryCodeHash, totpStep
 
 /** A spent code is remembered far longer than any code stays valid. */
 const USED_CODE_KEPT_MS = 24 * 60 * 60 * 1000;
+
+/** A step's code is spent per secret: after a reset, a new secret's codes of the same minute still work. */
+const totpKey = (secret: string, step: number) =>
+  `totp:${createHash('sha256').update(secret).digest('hex').slice(0, 16)}:${step}`;
 
 const ALREADY_ENABLED = () =>
   new ApiException(409, 'MFA_ALREADY_ENABLED', 'A second factor is already set up; an admin can reset it.');
@@ -44,7 +49,7 @@ export class MfaService {
       throw new ApiException(409, 'MFA_NOT_ENROLLING', 'Start with POST /api/v1/auth/mfa/enrol.');
     }
     const step = totpStep(user.mfaPendingSecret, code);
-    if (step === null || !(await this.claim(user.username, `totp:${step}`))) {
+    if (step === null || !(await this.claim(user.username, totpKey(user.mfaPendingSecret, step)))) {
       throw new ApiException(422, 'INVALID_MFA_CODE', 'The code does not match; check the device clock and try again.', [
         { field: 'code', message: 'code does not match the enrolled secret' },
       ]);
@@ -65,7 +70,7 @@ export class MfaService {
       const step = totpStep(secret, code);
       return (
         step !== null &&
-        (await this.claim(user.username, `totp:${step}`)) &&
+        (await this.claim(user.username, totpKey(secret, step))) &&
         (await this.users.acceptMfaStep(user.username, secret, step))
       );
     }

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { READ_CONNECTION } from '../database/database.constants';
 import { AccessLogEntry, AccessLogEntrySchema } from './access-log-entry.schema';
@@ -8,10 +8,11 @@ import { AccessLogService } from './access-log.service';
 import { CustomerReadInterceptor } from './logs-customer-read.decorator';
 
 /**
- * The access log (who read which customer's record). Global, so that `@LogsCustomerRead()` works
- * on any feature's controller without that feature importing this module.
+ * The access log (who read which customer's record). `@LogsCustomerRead()` works on any
+ * feature's controller without that feature importing this module (see CustomerReadInterceptor).
+ * Not global on purpose: Nest shuts global modules down last, the database connection among
+ * them, so this module's final flush runs while the connection is still open.
  */
-@Global()
 @Module({
   imports: [
     MongooseModule.forFeature([{ name: AccessLogEntry.name, schema: AccessLogEntrySchema }]),
@@ -19,6 +20,6 @@ import { CustomerReadInterceptor } from './logs-customer-read.decorator';
   ],
   controllers: [AccessLogController],
   providers: [AccessLogRepository, AccessLogService, CustomerReadInterceptor],
-  exports: [AccessLogService, CustomerReadInterceptor],
+  exports: [AccessLogService],
 })
 export class AccessLogModule {}

@@ -1,14 +1,26 @@
 import { applyDecorators, CallHandler, ExecutionContext, Injectable, NestInterceptor, UseInterceptors } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { Observable, tap } from 'rxjs';
 import { AuthenticatedUser } from '../auth/roles';
 import { normalizePhone } from '../common/phone/phone';
 import { AccessLogService } from './access-log.service';
 
-/** After a successful read, appends who read which customer through which route (in memory, see AccessLogService). */
+/**
+ * After a successful read, appends who read which customer through which route (in memory, see
+ * AccessLogService). Created in the module of the controller it decorates: it finds the access
+ * log's service across modules, so that module need not import AccessLogModule.
+ */
 @Injectable()
 export class CustomerReadInterceptor implements NestInterceptor {
-  constructor(private readonly accessLog: AccessLogService) {}
+  private service?: AccessLogService;
+
+  constructor(private readonly modules: ModuleRef) {}
+
+  private get accessLog(): AccessLogService {
+    this.service ??= this.modules.get(AccessLogService, { strict: false });
+    return this.service;
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (!this.accessLog.enabled) return next.handle();

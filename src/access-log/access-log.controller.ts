@@ -12,9 +12,14 @@ export class AccessLogController {
   constructor(private readonly accessLog: AccessLogService) {}
 
   @Get()
-  @ApiOperation({ operationId: 'listAccessLog', summary: "Who read which customer's record, newest first" })
+  @ApiOperation({
+    operationId: 'listAccessLog',
+    summary: "Who read which customer's record, newest first",
+  })
   @ApiOkResponse({ type: AccessLogPageResponseDto })
-  @ApiProblems({ 422: 'VALIDATION_FAILED (unknown parameter, bad phone or date, or since after until)' })
+  @ApiProblems({
+    422: 'VALIDATION_FAILED (unknown parameter, bad phone or date, or since after until)',
+  })
   list(@Query() query: AccessLogQueryDto): Promise<AccessLogPageResponseDto> {
     return this.accessLog.list(query);
   }

@@ -16,7 +16,10 @@ import { CustomerReadInterceptor } from './logs-customer-read.decorator';
 @Module({
   imports: [
     MongooseModule.forFeature([{ name: AccessLogEntry.name, schema: AccessLogEntrySchema }]),
-    MongooseModule.forFeature([{ name: AccessLogEntry.name, schema: AccessLogEntrySchema }], READ_CONNECTION),
+    MongooseModule.forFeature(
+      [{ name: AccessLogEntry.name, schema: AccessLogEntrySchema }],
+      READ_CONNECTION,
+    ),
   ],
   controllers: [AccessLogController],
   providers: [AccessLogRepository, AccessLogService, CustomerReadInterceptor],

@@ -16,20 +16,34 @@ export interface AccessLogCriteria {
 export class AccessLogRepository {
   constructor(
     @InjectModel(AccessLogEntry.name) private readonly entries: Model<AccessLogEntry>,
-    @InjectModel(AccessLogEntry.name, READ_CONNECTION) private readonly reads: Model<AccessLogEntry>,
+    @InjectModel(AccessLogEntry.name, READ_CONNECTION)
+    private readonly reads: Model<AccessLogEntry>,
   ) {}
 
   /** One round trip for the whole batch. */
   async insertMany(entries: AccessLogEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    await this.entries.collection.insertMany(entries.map((entry) => ({ ...entry })), { ordered: false });
+    await this.entries.collection.insertMany(
+      entries.map((entry) => ({ ...entry })),
+      { ordered: false },
+    );
   }
 
   /** Newest first. */
-  async find(criteria: AccessLogCriteria, skip: number, limit: number): Promise<{ items: AccessLogEntry[]; total: number }> {
+  async find(
+    criteria: AccessLogCriteria,
+    skip: number,
+    limit: number,
+  ): Promise<{ items: AccessLogEntry[]; total: number }> {
     const filter = toFilter(criteria);
     const [items, total] = await Promise.all([
-      this.reads.find(filter).sort({ at: -1, _id: -1 }).skip(skip).limit(limit).lean<AccessLogEntry[]>().exec(),
+      this.reads
+        .find(filter)
+        .sort({ at: -1, _id: -1 })
+        .skip(skip)
+        .limit(limit)
+        .lean<AccessLogEntry[]>()
+        .exec(),
       this.reads.countDocuments(filter).exec(),
     ]);
     return { items, total };

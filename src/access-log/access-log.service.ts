@@ -23,7 +23,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** `until` as an instant: a plain date means the last millisecond of that day (UTC). */
-const endOf = (until: string) => (DATE_ONLY.test(until) ? new Date(Date.parse(until) + DAY_MS - 1) : new Date(until));
+const endOf = (until: string) =>
+  DATE_ONLY.test(until) ? new Date(Date.parse(until) + DAY_MS - 1) : new Date(until);
 
 /**
  * Who read which customer's record. A read only appends to a buffer in memory; the buffer is
@@ -31,7 +32,9 @@ const endOf = (until: string) => (DATE_ONLY.test(until) ? new Date(Date.parse(un
  * once more when the application shuts down, after the HTTP server has drained.
  */
 @Injectable()
-export class AccessLogService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+export class AccessLogService
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger('AccessLog');
   private buffer: AccessLogEntry[] = [];
   private flushing?: Promise<void>;
@@ -52,7 +55,10 @@ export class AccessLogService implements OnApplicationBootstrap, BeforeApplicati
     this.buffer.push(entry);
     if (this.buffer.length > MAX_BUFFERED) {
       const dropped = this.buffer.splice(0, this.buffer.length - MAX_BUFFERED);
-      this.logger.error({ msg: 'access log buffer full: oldest entries dropped', dropped: dropped.length });
+      this.logger.error({
+        msg: 'access log buffer full: oldest entries dropped',
+        dropped: dropped.length,
+      });
     }
     if (this.buffer.length >= FLUSH_AT_ENTRIES) void this.flush();
   }
@@ -67,7 +73,11 @@ export class AccessLogService implements OnApplicationBootstrap, BeforeApplicati
       .insertMany(batch)
       .catch((error: unknown) => {
         this.buffer = batch.concat(this.buffer);
-        this.logger.warn({ msg: 'access log flush failed; will retry', entries: batch.length, error: (error as Error).message });
+        this.logger.warn({
+          msg: 'access log flush failed; will retry',
+          entries: batch.length,
+          error: (error as Error).message,
+        });
       })
       .finally(() => (this.flushing = undefined));
     await this.flushing;
@@ -93,13 +103,19 @@ export class AccessLogService implements OnApplicationBootstrap, BeforeApplicati
     clearInterval(this.flushTimer);
     clearInterval(this.purgeTimer);
     await this.flush();
-    if (this.buffer.length > 0) this.logger.error({ msg: 'access log entries lost at shutdown', entries: this.buffer.length });
+    if (this.buffer.length > 0)
+      this.logger.error({
+        msg: 'access log entries lost at shutdown',
+        entries: this.buffer.length,
+      });
   }
 
   /** Deletes entries older than ACCESS_LOG_RETENTION_DAYS (every instance may: it is idempotent). */
   async purge(now = Date.now()): Promise<number> {
     try {
-      return await this.repository.deleteBefore(new Date(now - this.config.accessLog.retentionDays * DAY_MS));
+      return await this.repository.deleteBefore(
+        new Date(now - this.config.accessLog.retentionDays * DAY_MS),
+      );
     } catch (error) {
       this.logger.warn({ msg: 'access log purge failed', error: (error as Error).message });
       return 0;

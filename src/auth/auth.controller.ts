@@ -36,18 +36,30 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({
     operationId: 'login',
-    summary: 'Exchange username and password for a bearer token (or, with a second factor, for a code challenge)',
+    summary:
+      'Exchange username and password for a bearer token (or, with a second factor, for a code challenge)',
   })
   @ApiExtraModels(TokenResponseDto, MfaChallengeResponseDto)
   @ApiOkResponse({
     description:
       'A bearer token; or, for a user with a second factor, `mfa_required` and the challenge to send with the code ' +
       'to POST /auth/login/mfa. A token with `scope` is good for one sign-in step only.',
-    schema: { anyOf: [{ $ref: getSchemaPath(TokenResponseDto) }, { $ref: getSchemaPath(MfaChallengeResponseDto) }] },
+    schema: {
+      anyOf: [
+        { $ref: getSchemaPath(TokenResponseDto) },
+        { $ref: getSchemaPath(MfaChallengeResponseDto) },
+      ],
+    },
   })
-  @ApiUnauthorizedResponse({ type: ProblemResponseDto, description: 'INVALID_CREDENTIALS: wrong username or password (the same answer for both)' })
+  @ApiUnauthorizedResponse({
+    type: ProblemResponseDto,
+    description: 'INVALID_CREDENTIALS: wrong username or password (the same answer for both)',
+  })
   @ApiUnprocessableEntityResponse({ type: ProblemResponseDto })
-  @ApiTooManyRequestsResponse({ type: ProblemResponseDto, description: '5 failed logins in 15 minutes; see Retry-After' })
+  @ApiTooManyRequestsResponse({
+    type: ProblemResponseDto,
+    description: '5 failed logins in 15 minutes; see Retry-After',
+  })
   login(@Body() body: LoginRequestDto): Promise<TokenResponseDto | MfaChallengeResponseDto> {
     return this.auth.login(body.username, body.password);
   }
@@ -55,14 +67,21 @@ export class AuthController {
   @Public()
   @Post('login/mfa')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'loginWithCode', summary: 'Second sign-in step: the challenge and a TOTP or recovery code' })
+  @ApiOperation({
+    operationId: 'loginWithCode',
+    summary: 'Second sign-in step: the challenge and a TOTP or recovery code',
+  })
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiUnauthorizedResponse({
     type: ProblemResponseDto,
-    description: 'INVALID_MFA_CODE (wrong, expired or already used code) or INVALID_MFA_TOKEN (bad or expired challenge)',
+    description:
+      'INVALID_MFA_CODE (wrong, expired or already used code) or INVALID_MFA_TOKEN (bad or expired challenge)',
   })
   @ApiUnprocessableEntityResponse({ type: ProblemResponseDto })
-  @ApiTooManyRequestsResponse({ type: ProblemResponseDto, description: 'Wrong codes count as failed logins; see Retry-After' })
+  @ApiTooManyRequestsResponse({
+    type: ProblemResponseDto,
+    description: 'Wrong codes count as failed logins; see Retry-After',
+  })
   loginWithCode(@Body() body: MfaLoginRequestDto): Promise<TokenResponseDto> {
     return this.auth.loginWithCode(body.mfa_token, body.code.trim());
   }
@@ -71,7 +90,10 @@ export class AuthController {
   @HttpCode(204)
   @Roles('staff')
   @AllowRestricted('password_change', 'mfa_enrolment')
-  @ApiOperation({ operationId: 'logout', summary: 'Revoke the presented token at once, on every instance' })
+  @ApiOperation({
+    operationId: 'logout',
+    summary: 'Revoke the presented token at once, on every instance',
+  })
   @ApiNoContentResponse({ description: 'The token no longer works' })
   async logout(@CurrentUser() session: SessionUser): Promise<void> {
     await this.auth.logout(session);
@@ -83,12 +105,19 @@ export class AuthController {
   @AllowRestricted('password_change')
   @ApiOperation({
     operationId: 'changeOwnPassword',
-    summary: "Change one's own password (required after a generated first-start password); every token then stops",
+    summary:
+      "Change one's own password (required after a generated first-start password); every token then stops",
   })
   @ApiNoContentResponse({ description: 'Changed: log in again with the new password' })
   @ApiUnprocessableEntityResponse({ type: ProblemResponseDto })
-  @ApiTooManyRequestsResponse({ type: ProblemResponseDto, description: 'Wrong current passwords count as failed logins' })
-  async changePassword(@CurrentUser() session: SessionUser, @Body() body: PasswordChangeRequestDto): Promise<void> {
+  @ApiTooManyRequestsResponse({
+    type: ProblemResponseDto,
+    description: 'Wrong current passwords count as failed logins',
+  })
+  async changePassword(
+    @CurrentUser() session: SessionUser,
+    @Body() body: PasswordChangeRequestDto,
+  ): Promise<void> {
     await this.auth.changePassword(session, body.current_password, body.new_password);
   }
 

@@ -44,7 +44,12 @@ export class TokensService {
     user: Pick<UserRecord, 'username' | 'role' | 'tokenGeneration'>,
     options: { scope?: RestrictedScope; mfa?: boolean } = {},
   ): Promise<TokenResponseDto> {
-    const payload: JwtPayload = { sub: user.username, role: user.role, gen: user.tokenGeneration, jti: randomUUID() };
+    const payload: JwtPayload = {
+      sub: user.username,
+      role: user.role,
+      gen: user.tokenGeneration,
+      jti: randomUUID(),
+    };
     if (options.scope) payload.scope = options.scope;
     if (options.mfa) payload.mfa = true;
     const expiresIn = options.scope
@@ -62,7 +67,10 @@ export class TokensService {
 
   mfaChallenge(user: Pick<UserRecord, 'username' | 'tokenGeneration'>): Promise<string> {
     const payload: ChallengePayload = { sub: user.username, gen: user.tokenGeneration };
-    return this.jwt.signAsync(payload, { audience: MFA_AUDIENCE, expiresIn: MFA_CHALLENGE_SECONDS });
+    return this.jwt.signAsync(payload, {
+      audience: MFA_AUDIENCE,
+      expiresIn: MFA_CHALLENGE_SECONDS,
+    });
   }
 
   /** The challenge's user and generation, or undefined when it is forged, expired or not a challenge. */
@@ -73,7 +81,9 @@ export class TokensService {
         audience: MFA_AUDIENCE,
         issuer: this.config.jwt.issuer,
       });
-      return typeof payload.sub === 'string' && typeof payload.gen === 'number' ? payload : undefined;
+      return typeof payload.sub === 'string' && typeof payload.gen === 'number'
+        ? payload
+        : undefined;
     } catch {
       return undefined;
     }

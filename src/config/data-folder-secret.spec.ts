@@ -41,7 +41,9 @@ describe('loadConfig: secure defaults', () => {
     expect(config.jwt.secret).toBe(readFileSync(join(dir, JWT_SECRET_FILE), 'utf8').trim());
     expect(config.admin.password).toBeUndefined();
     expect(() => loadConfig({ DATA_DIR: dir, JWT_SECRET: DEV_JWT_SECRET })).toThrow(/JWT_SECRET/);
-    expect(() => loadConfig({ DATA_DIR: dir, ADMIN_PASSWORD: DEV_ADMIN_PASSWORD })).toThrow(/ADMIN_PASSWORD/);
+    expect(() => loadConfig({ DATA_DIR: dir, ADMIN_PASSWORD: DEV_ADMIN_PASSWORD })).toThrow(
+      /ADMIN_PASSWORD/,
+    );
   });
 
   it('listens on the loopback interface unless HOST says otherwise', () => {
@@ -53,11 +55,18 @@ describe('loadConfig: secure defaults', () => {
     const env = { DATA_DIR: dir, JWT_SECRET: 'x'.repeat(40) };
     expect(loadConfig(env).mfaRequiredRoles).toEqual(['admin']);
     expect(loadConfig({ ...env, MFA_REQUIRED_ROLES: 'none' }).mfaRequiredRoles).toEqual([]);
-    expect(loadConfig({ ...env, MFA_REQUIRED_ROLES: ' Staff, admin ' }).mfaRequiredRoles).toEqual(['staff', 'admin']);
+    expect(loadConfig({ ...env, MFA_REQUIRED_ROLES: ' Staff, admin ' }).mfaRequiredRoles).toEqual([
+      'staff',
+      'admin',
+    ]);
     expect(() => loadConfig({ ...env, MFA_REQUIRED_ROLES: 'owner' })).toThrow(/MFA_REQUIRED_ROLES/);
     expect(() => loadConfig({ ...env, MFA_REQUIRED_ROLES: '' })).toThrow(/MFA_REQUIRED_ROLES/);
     expect(loadConfig({ ...env, ACCESS_LOG: 'off' }).accessLog.enabled).toBe(false);
-    expect(loadConfig({ ...env, ACCESS_LOG_RETENTION_DAYS: '30' }).accessLog.retentionDays).toBe(30);
-    expect(() => loadConfig({ ...env, ACCESS_LOG_RETENTION_DAYS: '0' })).toThrow(/ACCESS_LOG_RETENTION_DAYS/);
+    expect(loadConfig({ ...env, ACCESS_LOG_RETENTION_DAYS: '30' }).accessLog.retentionDays).toBe(
+      30,
+    );
+    expect(() => loadConfig({ ...env, ACCESS_LOG_RETENTION_DAYS: '0' })).toThrow(
+      /ACCESS_LOG_RETENTION_DAYS/,
+    );
   });
 });

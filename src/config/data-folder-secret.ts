@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 /** In the data folder: the JWT secret generated at first start (mode 0600). */
@@ -27,7 +35,8 @@ export function dataFolderSecret(dataDir: string): string {
   // Copied or restored with looser permissions: tighten them rather than share the secret.
   if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, OWNER_ONLY);
   const secret = readSecret(file);
-  if (Buffer.byteLength(secret) < 32) throw new Error(`${file} holds no usable secret: delete it to generate one`);
+  if (Buffer.byteLength(secret) < 32)
+    throw new Error(`${file} holds no usable secret: delete it to generate one`);
   return secret;
 }
 

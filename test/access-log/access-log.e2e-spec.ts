@@ -28,9 +28,17 @@ describe('access log: who read which customer', () => {
     const staff = await t.userToken('staff', 'clerk.reader');
     const before = Date.now();
     const read = await t.http().get(phonePath(phone)).set(bearer(staff)).expect(200);
-    const history = await t.http().get(`${phonePath(phone)}/history`).set(bearer(staff)).expect(200);
+    const history = await t
+      .http()
+      .get(`${phonePath(phone)}/history`)
+      .set(bearer(staff))
+      .expect(200);
     // The formatted number in the path is the same customer.
-    await t.http().get(phonePath(`(${phone.slice(0, 3)}) ${phone.slice(3, 6)}-${phone.slice(6)}`)).set(bearer(admin)).expect(200);
+    await t
+      .http()
+      .get(phonePath(`(${phone.slice(0, 3)}) ${phone.slice(3, 6)}-${phone.slice(6)}`))
+      .set(bearer(admin))
+      .expect(200);
 
     const res = await accessLog().expect(200);
     expect(res.body).toMatchObject({ total: 3, page: 1, per_page: 10, pages: 1 });
@@ -44,8 +52,14 @@ describe('access log: who read which customer', () => {
       request_id: read.headers['x-request-id'],
     });
     expect(Date.parse(first.at)).toBeGreaterThanOrEqual(before - 5);
-    expect(second).toMatchObject({ route: 'GET /api/v1/customer/:phone/history', request_id: history.headers['x-request-id'] });
-    expect(third).toMatchObject({ actor: { username: ADMIN.username, role: 'admin' }, phone_number: phone });
+    expect(second).toMatchObject({
+      route: 'GET /api/v1/customer/:phone/history',
+      request_id: history.headers['x-request-id'],
+    });
+    expect(third).toMatchObject({
+      actor: { username: ADMIN.username, role: 'admin' },
+      phone_number: phone,
+    });
   });
 
   it('records no list, no write, no failed read', async () => {
@@ -78,7 +92,8 @@ describe('access log: who read which customer', () => {
       await t.http().get(phonePath(phone)).set(bearer(admin)).expect(200);
       const flushing = service.flush(); // as the timer would
       // Held up: further reads are still answered at once, and wait for the next batch.
-      for (let i = 0; i < 3; i++) await t.http().get(phonePath(phone)).set(bearer(admin)).expect(200);
+      for (let i = 0; i < 3; i++)
+        await t.http().get(phonePath(phone)).set(bearer(admin)).expect(200);
       expect(await stored().countDocuments()).toBe(0);
       release();
       await flushing;
@@ -96,14 +111,22 @@ describe('access log: who read which customer', () => {
     const service = t.app.get(AccessLogService);
     const repository = t.app.get(AccessLogRepository);
     await service.flush();
-    const insert = jest.spyOn(repository, 'insertMany').mockRejectedValueOnce(new Error('database away'));
+    const insert = jest
+      .spyOn(repository, 'insertMany')
+      .mockRejectedValueOnce(new Error('database away'));
     try {
       await t.http().get(phonePath(phone)).set(bearer(admin)).expect(200);
       await service.flush(); // refused (by this call or the timer's)
-      await t.http().get(`${phonePath(phone)}/history`).set(bearer(admin)).expect(200);
+      await t
+        .http()
+        .get(`${phonePath(phone)}/history`)
+        .set(bearer(admin))
+        .expect(200);
       await service.flush();
       expect(insert.mock.calls.length).toBeGreaterThanOrEqual(2);
-      expect(await insert.mock.results[0].value.catch((e: Error) => e.message)).toBe('database away');
+      expect(await insert.mock.results[0].value.catch((e: Error) => e.message)).toBe(
+        'database away',
+      );
       expect(await stored().countDocuments()).toBe(2);
     } finally {
       insert.mockRestore();
@@ -113,13 +136,16 @@ describe('access log: who read which customer', () => {
   it('filters by actor, phone, since and until, and paginates like the other lists', async () => {
     const [a, b] = [await createCustomer(t, admin), await createCustomer(t, admin)];
     const staff = await t.userToken('staff', 'clerk.filter');
-    for (let i = 0; i < 3; i++) await t.http().get(phonePath(a.phone_number)).set(bearer(staff)).expect(200);
+    for (let i = 0; i < 3; i++)
+      await t.http().get(phonePath(a.phone_number)).set(bearer(staff)).expect(200);
     await t.http().get(phonePath(b.phone_number)).set(bearer(admin)).expect(200);
 
     const byActor = await accessLog({ actor: 'Clerk.Filter' }).expect(200);
     expect(byActor.body.total).toBe(3);
     const byPhone = await accessLog({ phone: b.phone_number }).expect(200);
-    expect(byPhone.body.items.map((i: { actor: { username: string } }) => i.actor.username)).toEqual([ADMIN.username]);
+    expect(
+      byPhone.body.items.map((i: { actor: { username: string } }) => i.actor.username),
+    ).toEqual([ADMIN.username]);
     const page2 = await accessLog({ per_page: 2, page: 2 }).expect(200);
     expect(page2.body).toMatchObject({ total: 4, page: 2, per_page: 2, pages: 2 });
     expect(page2.body.items).toHaveLength(2);
@@ -128,17 +154,33 @@ describe('access log: who read which customer', () => {
     expect([...ats].sort().reverse()).toEqual(ats);
     expect((await accessLog({ since: ats[0] }).expect(200)).body.total).toBeGreaterThanOrEqual(1);
     expect((await accessLog({ until: '2000-01-01' }).expect(200)).body.total).toBe(0);
-    expect((await accessLog({ since: new Date().toISOString().slice(0, 10), until: '2999-12-31' }).expect(200)).body.total).toBe(4);
+    expect(
+      (
+        await accessLog({
+          since: new Date().toISOString().slice(0, 10),
+          until: '2999-12-31',
+        }).expect(200)
+      ).body.total,
+    ).toBe(4);
   });
 
   it('is for admins only, and refuses bad filters with 422', async () => {
     const staff = await t.userToken('staff');
     expectProblem(await accessLog({}, staff), 403, 'FORBIDDEN');
     expectProblem(await t.http().get(ACCESS_LOG), 401, 'UNAUTHENTICATED');
-    const badQueries: Record<string, string | number>[] = [{ phone: '123' }, { since: 'yesterday' }, { per_page: 101 }, { 'actor[$ne]': 'x' }, { nope: 1 }];
-    for (const query of badQueries)
-      expectProblem(await accessLog(query), 422, 'VALIDATION_FAILED');
-    expectProblem(await accessLog({ since: '2026-02-01', until: '2026-01-01' }), 422, 'VALIDATION_FAILED');
+    const badQueries: Record<string, string | number>[] = [
+      { phone: '123' },
+      { since: 'yesterday' },
+      { per_page: 101 },
+      { 'actor[$ne]': 'x' },
+      { nope: 1 },
+    ];
+    for (const query of badQueries) expectProblem(await accessLog(query), 422, 'VALIDATION_FAILED');
+    expectProblem(
+      await accessLog({ since: '2026-02-01', until: '2026-01-01' }),
+      422,
+      'VALIDATION_FAILED',
+    );
   });
 
   it('purges entries older than the retention', async () => {

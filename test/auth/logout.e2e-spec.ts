@@ -13,8 +13,10 @@ describe('POST /api/v1/auth/logout', () => {
     started.unshift(app);
     return app;
   };
-  const me = (t: TestApp, token: string) => t.http().get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`);
-  const logout = (t: TestApp, token: string) => t.http().post('/api/v1/auth/logout').set('Authorization', `Bearer ${token}`);
+  const me = (t: TestApp, token: string) =>
+    t.http().get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`);
+  const logout = (t: TestApp, token: string) =>
+    t.http().post('/api/v1/auth/logout').set('Authorization', `Bearer ${token}`);
 
   it('answers 204 and the token stops working at once; the user’s other tokens keep working', async () => {
     const t = await start();
@@ -57,6 +59,10 @@ describe('POST /api/v1/auth/logout', () => {
     await me(a, token).expect(200);
     await logout(a, token).expect(204);
     expectProblem(await me(b, token), 401, 'UNAUTHENTICATED');
-    expectProblem(await b.http().get('/api/v1/customer').set('Authorization', `Bearer ${token}`), 401, 'UNAUTHENTICATED');
+    expectProblem(
+      await b.http().get('/api/v1/customer').set('Authorization', `Bearer ${token}`),
+      401,
+      'UNAUTHENTICATED',
+    );
   });
 });

@@ -26,14 +26,28 @@ describe('two-factor sign-in (TOTP)', () => {
     const token = first.body.access_token as string;
     const enrol = await t.http().post('/api/v1/auth/mfa/enrol').set(bearer(token)).expect(200);
     const secret = enrol.body.secret as string;
-    const confirm = await t.http().post('/api/v1/auth/mfa/confirm').set(bearer(token)).send({ code: totpCode(secret) }).expect(200);
-    return { secret, recoveryCodes: confirm.body.recovery_codes as string[], token: confirm.body.access_token as string };
+    const confirm = await t
+      .http()
+      .post('/api/v1/auth/mfa/confirm')
+      .set(bearer(token))
+      .send({ code: totpCode(secret) })
+      .expect(200);
+    return {
+      secret,
+      recoveryCodes: confirm.body.recovery_codes as string[],
+      token: confirm.body.access_token as string,
+    };
   }
 
   let staffCounter = 0;
   async function staffToken(adminToken: string): Promise<string> {
     const username = `clerk.${++staffCounter}`;
-    await t.http().post('/api/v1/auth/users').set(bearer(adminToken)).send({ username, password: 'clerk-password-long', role: 'staff' }).expect(201);
+    await t
+      .http()
+      .post('/api/v1/auth/users')
+      .set(bearer(adminToken))
+      .send({ username, password: 'clerk-password-long', role: 'staff' })
+      .expect(201);
     const res = await login(username, 'clerk-password-long').expect(200);
     expect(res.body.scope).toBeUndefined();
     return res.body.access_token as string;
@@ -48,10 +62,22 @@ describe('two-factor sign-in (TOTP)', () => {
     expect(res.body.mfa_required).toBeUndefined();
     const token = res.body.access_token as string;
     expectProblem(await customers(token), 403, 'MFA_ENROLMENT_REQUIRED');
-    expectProblem(await t.http().get('/api/v1/customer/5551234567').set(bearer(token)), 403, 'MFA_ENROLMENT_REQUIRED');
-    expectProblem(await t.http().get('/api/v1/auth/users').set(bearer(token)), 403, 'MFA_ENROLMENT_REQUIRED');
     expectProblem(
-      await t.http().post('/api/v1/auth/password').set(bearer(token)).send({ current_password: ADMIN.password, new_password: 'another-long-password' }),
+      await t.http().get('/api/v1/customer/5551234567').set(bearer(token)),
+      403,
+      'MFA_ENROLMENT_REQUIRED',
+    );
+    expectProblem(
+      await t.http().get('/api/v1/auth/users').set(bearer(token)),
+      403,
+      'MFA_ENROLMENT_REQUIRED',
+    );
+    expectProblem(
+      await t
+        .http()
+        .post('/api/v1/auth/password')
+        .set(bearer(token))
+        .send({ current_password: ADMIN.password, new_password: 'another-long-password' }),
       403,
       'MFA_ENROLMENT_REQUIRED',
     );
@@ -75,10 +101,23 @@ describe('two-factor sign-in (TOTP)', () => {
     expect(stored!.mfa_secret).toBeUndefined();
 
     const wrong = String((Number(totpCode(enrol.body.secret)) + 1) % 1_000_000).padStart(6, '0');
-    expectProblem(await t.http().post('/api/v1/auth/mfa/confirm').set(bearer(token)).send({ code: wrong }), 422, 'INVALID_MFA_CODE');
-    expectProblem(await t.http().post('/api/v1/auth/mfa/confirm').set(bearer(token)).send({ code: 'abcdef' }), 422, 'VALIDATION_FAILED');
+    expectProblem(
+      await t.http().post('/api/v1/auth/mfa/confirm').set(bearer(token)).send({ code: wrong }),
+      422,
+      'INVALID_MFA_CODE',
+    );
+    expectProblem(
+      await t.http().post('/api/v1/auth/mfa/confirm').set(bearer(token)).send({ code: 'abcdef' }),
+      422,
+      'VALIDATION_FAILED',
+    );
 
-    const confirm = await t.http().post('/api/v1/auth/mfa/confirm').set(bearer(token)).send({ code: totpCode(enrol.body.secret) }).expect(200);
+    const confirm = await t
+      .http()
+      .post('/api/v1/auth/mfa/confirm')
+      .set(bearer(token))
+      .send({ code: totpCode(enrol.body.secret) })
+      .expect(200);
     expect(confirm.body.recovery_codes).toHaveLength(10);
     expect(new Set(confirm.body.recovery_codes).size).toBe(10);
     expect(confirm.body.scope).toBeUndefined();
@@ -87,15 +126,24 @@ describe('two-factor sign-in (TOTP)', () => {
     const after = await t.connection.db!.collection('users').findOne({ username: ADMIN.username });
     expect(after!.mfa_secret).toBe(enrol.body.secret);
     expect(after!.mfa_recovery_hashes).toHaveLength(10);
-    for (const code of confirm.body.recovery_codes) expect(JSON.stringify(after)).not.toContain(code);
+    for (const code of confirm.body.recovery_codes)
+      expect(JSON.stringify(after)).not.toContain(code);
     // Enrolling again needs an admin's reset first.
-    expectProblem(await t.http().post('/api/v1/auth/mfa/enrol').set(bearer(confirm.body.access_token)), 409, 'MFA_ALREADY_ENABLED');
+    expectProblem(
+      await t.http().post('/api/v1/auth/mfa/enrol').set(bearer(confirm.body.access_token)),
+      409,
+      'MFA_ALREADY_ENABLED',
+    );
   });
 
   it('signs in in two steps: the password gives a challenge, not a token; the code gives the token', async () => {
     const { secret } = await enrolAdmin();
     const first = await login().expect(200);
-    expect(first.body).toEqual({ mfa_required: true, mfa_token: expect.any(String), expires_in: 300 });
+    expect(first.body).toEqual({
+      mfa_required: true,
+      mfa_token: expect.any(String),
+      expires_in: 300,
+    });
     // The challenge is not a bearer token.
     expectProblem(await customers(first.body.mfa_token), 401, 'UNAUTHENTICATED');
     const second = await withCode(first.body.mfa_token, nextCode(secret)).expect(200);
@@ -115,16 +163,24 @@ describe('two-factor sign-in (TOTP)', () => {
     await withCode(mfa_token, right).expect(200);
 
     const stale = (await login().expect(200)).body.mfa_token as string;
-    await t.http().patch(`/api/v1/auth/users/${ADMIN.username}`).set(bearer(token)).send({ password: 'a-new-admin-password' }).expect(200);
+    await t
+      .http()
+      .patch(`/api/v1/auth/users/${ADMIN.username}`)
+      .set(bearer(token))
+      .send({ password: 'a-new-admin-password' })
+      .expect(200);
     expectProblem(await withCode(stale, recoveryCodes[0]), 401, 'INVALID_MFA_CODE');
-    const fresh = (await login(ADMIN.username, 'a-new-admin-password').expect(200)).body.mfa_token as string;
+    const fresh = (await login(ADMIN.username, 'a-new-admin-password').expect(200)).body
+      .mfa_token as string;
     await withCode(fresh, recoveryCodes[0]).expect(200);
   });
 
   it('refuses a replayed code, also when two sign-ins present it at once', async () => {
     const { secret } = await enrolAdmin();
     const code = nextCode(secret);
-    const challenges = await Promise.all([login(), login(), login()].map(async (r) => (await r).body.mfa_token as string));
+    const challenges = await Promise.all(
+      [login(), login(), login()].map(async (r) => (await r).body.mfa_token as string),
+    );
     const answers = await Promise.all(challenges.map((challenge) => withCode(challenge, code)));
     expect(answers.map((a) => a.status).sort()).toEqual([200, 401, 401]);
     const again = (await login().expect(200)).body.mfa_token as string;
@@ -150,7 +206,8 @@ describe('two-factor sign-in (TOTP)', () => {
     const { mfa_token } = (await login().expect(200)).body;
     const right = nextCode(secret);
     const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, '0');
-    for (let i = 0; i < 5; i++) expectProblem(await withCode(mfa_token, wrong), 401, 'INVALID_MFA_CODE');
+    for (let i = 0; i < 5; i++)
+      expectProblem(await withCode(mfa_token, wrong), 401, 'INVALID_MFA_CODE');
     const blocked = await withCode(mfa_token, right);
     expectProblem(blocked, 429, 'TOO_MANY_LOGIN_ATTEMPTS');
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
@@ -171,17 +228,36 @@ describe('two-factor sign-in (TOTP)', () => {
   it("lets an admin reset a user's second factor: the user's tokens stop, and the next login enrols again", async () => {
     const { token: resetter } = await enrolAdmin();
     const other = 'second.admin';
-    await t.http().post('/api/v1/auth/users').set(bearer(resetter)).send({ username: other, password: 'second-admin-password', role: 'admin' }).expect(201);
+    await t
+      .http()
+      .post('/api/v1/auth/users')
+      .set(bearer(resetter))
+      .send({ username: other, password: 'second-admin-password', role: 'admin' })
+      .expect(201);
 
     // The second admin enrols, then loses the phone.
-    const start = (await login(other, 'second-admin-password').expect(200)).body.access_token as string;
+    const start = (await login(other, 'second-admin-password').expect(200)).body
+      .access_token as string;
     const enrol = await t.http().post('/api/v1/auth/mfa/enrol').set(bearer(start)).expect(200);
-    const confirm = await t.http().post('/api/v1/auth/mfa/confirm').set(bearer(start)).send({ code: totpCode(enrol.body.secret) }).expect(200);
+    const confirm = await t
+      .http()
+      .post('/api/v1/auth/mfa/confirm')
+      .set(bearer(start))
+      .send({ code: totpCode(enrol.body.secret) })
+      .expect(200);
     const otherToken = confirm.body.access_token as string;
 
     const staff = await staffToken(resetter);
-    expectProblem(await t.http().delete(`/api/v1/auth/users/${other}/mfa`).set(bearer(staff)), 403, 'FORBIDDEN');
-    expectProblem(await t.http().delete('/api/v1/auth/users/no.such.user/mfa').set(bearer(resetter)), 404, 'USER_NOT_FOUND');
+    expectProblem(
+      await t.http().delete(`/api/v1/auth/users/${other}/mfa`).set(bearer(staff)),
+      403,
+      'FORBIDDEN',
+    );
+    expectProblem(
+      await t.http().delete('/api/v1/auth/users/no.such.user/mfa').set(bearer(resetter)),
+      404,
+      'USER_NOT_FOUND',
+    );
     await t.http().delete(`/api/v1/auth/users/${other}/mfa`).set(bearer(resetter)).expect(204);
 
     expectProblem(await customers(otherToken), 401, 'UNAUTHENTICATED');
@@ -195,10 +271,21 @@ describe('two-factor sign-in (TOTP)', () => {
   it('a staff member promoted to admin cannot use a password-only token for customer data', async () => {
     const username = 'promoted.clerk';
     const { token: admin } = await enrolAdmin();
-    await t.http().post('/api/v1/auth/users').set(bearer(admin)).send({ username, password: 'promoted-clerk-pass', role: 'staff' }).expect(201);
-    const staffToken = (await login(username, 'promoted-clerk-pass').expect(200)).body.access_token as string;
+    await t
+      .http()
+      .post('/api/v1/auth/users')
+      .set(bearer(admin))
+      .send({ username, password: 'promoted-clerk-pass', role: 'staff' })
+      .expect(201);
+    const staffToken = (await login(username, 'promoted-clerk-pass').expect(200)).body
+      .access_token as string;
     await customers(staffToken).expect(200);
-    await t.http().patch(`/api/v1/auth/users/${username}`).set(bearer(admin)).send({ role: 'admin' }).expect(200);
+    await t
+      .http()
+      .patch(`/api/v1/auth/users/${username}`)
+      .set(bearer(admin))
+      .send({ role: 'admin' })
+      .expect(200);
     expectProblem(await customers(staffToken), 403, 'MFA_ENROLMENT_REQUIRED');
   });
 });

@@ -30,19 +30,25 @@ describe('a default install (no JWT_SECRET, no ADMIN_PASSWORD)', () => {
         done();
       },
     });
-    const app = await startTestApp({ DATA_DIR: dataDir, LOG_LEVEL: 'info' }, { bareEnv: true, databaseName, logDestination });
+    const app = await startTestApp(
+      { DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+      { bareEnv: true, databaseName, logDestination },
+    );
     started.unshift(app);
     return app;
   };
-  const generatedPasswords = () => [...consoleText.matchAll(new RegExp(GENERATED_PASSWORD, 'g'))].map((m) => m[1]);
+  const generatedPasswords = () =>
+    [...consoleText.matchAll(new RegExp(GENERATED_PASSWORD, 'g'))].map((m) => m[1]);
 
   beforeEach(() => {
     consoleText = '';
     logText = '';
-    stderrSpy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      consoleText += String(chunk);
-      return true;
-    });
+    stderrSpy = jest
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((chunk: string | Uint8Array) => {
+        consoleText += String(chunk);
+        return true;
+      });
   });
   afterEach(async () => {
     stderrSpy.mockRestore();
@@ -50,7 +56,8 @@ describe('a default install (no JWT_SECRET, no ADMIN_PASSWORD)', () => {
     for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
-  const me = (t: TestApp, token: string) => t.http().get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`);
+  const me = (t: TestApp, token: string) =>
+    t.http().get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`);
   const login = (t: TestApp, username: string, password: string) =>
     t.http().post('/api/v1/auth/login').send({ username, password });
 
@@ -65,7 +72,9 @@ describe('a default install (no JWT_SECRET, no ADMIN_PASSWORD)', () => {
       expectProblem(await me(t, token), 401, 'UNAUTHENTICATED');
     }
     // The helper is sound: with the install's own secret the same claims pass.
-    await me(t, forgeToken(validClaims('admin', 'admin'), { secret: t.config.jwt.secret })).expect(200);
+    await me(t, forgeToken(validClaims('admin', 'admin'), { secret: t.config.jwt.secret })).expect(
+      200,
+    );
   });
 
   it('two installs get different secrets; a token of one is refused by the other', async () => {
@@ -95,7 +104,8 @@ describe('a default install (no JWT_SECRET, no ADMIN_PASSWORD)', () => {
     expect(JSON.stringify(stored)).not.toContain(passwords[0]);
 
     // A restart on the same data folder and database: same secret (sessions survive), no new password.
-    const token = (await login(first, 'admin', passwords[0]).expect(200)).body.access_token as string;
+    const token = (await login(first, 'admin', passwords[0]).expect(200)).body
+      .access_token as string;
     const again = await start(dir, first.databaseName);
     expect(again.config.jwt.secret).toBe(first.config.jwt.secret);
     expect(generatedPasswords()).toHaveLength(1);
@@ -110,15 +120,40 @@ describe('a default install (no JWT_SECRET, no ADMIN_PASSWORD)', () => {
     const token = first.body.access_token as string;
     const auth = { Authorization: `Bearer ${token}` };
 
-    expectProblem(await t.http().get('/api/v1/customer').set(auth), 403, 'PASSWORD_CHANGE_REQUIRED');
-    expectProblem(await t.http().get('/api/v1/auth/users').set(auth), 403, 'PASSWORD_CHANGE_REQUIRED');
-    expectProblem(await t.http().post('/api/v1/auth/mfa/enrol').set(auth), 403, 'PASSWORD_CHANGE_REQUIRED');
+    expectProblem(
+      await t.http().get('/api/v1/customer').set(auth),
+      403,
+      'PASSWORD_CHANGE_REQUIRED',
+    );
+    expectProblem(
+      await t.http().get('/api/v1/auth/users').set(auth),
+      403,
+      'PASSWORD_CHANGE_REQUIRED',
+    );
+    expectProblem(
+      await t.http().post('/api/v1/auth/mfa/enrol').set(auth),
+      403,
+      'PASSWORD_CHANGE_REQUIRED',
+    );
     await me(t, token).expect(200);
 
     const change = (body: object) => t.http().post('/api/v1/auth/password').set(auth).send(body);
-    expectProblem(await change({ current_password: 'wrong-password-here', new_password: 'my-own-admin-passphrase' }), 401, 'INVALID_CREDENTIALS');
-    expectProblem(await change({ current_password: password, new_password: 'short' }), 422, 'VALIDATION_FAILED');
-    await change({ current_password: password, new_password: 'my-own-admin-passphrase' }).expect(204);
+    expectProblem(
+      await change({
+        current_password: 'wrong-password-here',
+        new_password: 'my-own-admin-passphrase',
+      }),
+      401,
+      'INVALID_CREDENTIALS',
+    );
+    expectProblem(
+      await change({ current_password: password, new_password: 'short' }),
+      422,
+      'VALIDATION_FAILED',
+    );
+    await change({ current_password: password, new_password: 'my-own-admin-passphrase' }).expect(
+      204,
+    );
     expectProblem(await me(t, token), 401, 'UNAUTHENTICATED');
     expectProblem(await login(t, 'admin', password), 401, 'INVALID_CREDENTIALS');
 
@@ -126,7 +161,10 @@ describe('a default install (no JWT_SECRET, no ADMIN_PASSWORD)', () => {
     const next = await login(t, 'admin', 'my-own-admin-passphrase').expect(200);
     expect(next.body.scope).toBe('mfa_enrolment');
     expectProblem(
-      await t.http().get('/api/v1/customer').set('Authorization', `Bearer ${next.body.access_token}`),
+      await t
+        .http()
+        .get('/api/v1/customer')
+        .set('Authorization', `Bearer ${next.body.access_token}`),
       403,
       'MFA_ENROLMENT_REQUIRED',
     );

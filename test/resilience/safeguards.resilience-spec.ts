@@ -42,12 +42,19 @@ describe('customer information safeguards, as deployed', () => {
   });
   afterAll(async () => {
     for (const app of apps) app.kill('SIGKILL');
-    for (const name of databases) await mongo.db(name).dropDatabase().catch(() => undefined);
+    for (const name of databases)
+      await mongo
+        .db(name)
+        .dropDatabase()
+        .catch(() => undefined);
     await mongo.close();
   });
 
   it('listens on the loopback interface only, unless HOST says otherwise', async () => {
-    const app = await startApp({ mongodbUri: databaseUri(database), logName: `safeguards-${RUN_ID}-host` });
+    const app = await startApp({
+      mongodbUri: databaseUri(database),
+      logName: `safeguards-${RUN_ID}-host`,
+    });
     apps.push(app);
     expect(await accepts('127.0.0.1', app.port)).toBe(true);
     const outside = Object.values(networkInterfaces())
@@ -60,20 +67,31 @@ describe('customer information safeguards, as deployed', () => {
   });
 
   it('a token logged out on one instance is refused by another at once', async () => {
-    const a = await startApp({ mongodbUri: databaseUri(database), logName: `safeguards-${RUN_ID}-a`, env: { AUTH_USER_CACHE_MS: '60000' } });
+    const a = await startApp({
+      mongodbUri: databaseUri(database),
+      logName: `safeguards-${RUN_ID}-a`,
+      env: { AUTH_USER_CACHE_MS: '60000' },
+    });
     apps.push(a);
     const b = await startApp({
       mongodbUri: databaseUri(database),
       logName: `safeguards-${RUN_ID}-b`,
-      env: { JWT_SECRET: a.env.JWT_SECRET, ADMIN_PASSWORD: a.env.ADMIN_PASSWORD, AUTH_USER_CACHE_MS: '60000' },
+      env: {
+        JWT_SECRET: a.env.JWT_SECRET,
+        ADMIN_PASSWORD: a.env.ADMIN_PASSWORD,
+        AUTH_USER_CACHE_MS: '60000',
+      },
     });
     apps.push(b);
     const token = await adminToken(a);
-    const me = (app: ChildApp) => send(app.baseUrl, 'GET', '/api/v1/auth/me', { headers: bearer(token) });
+    const me = (app: ChildApp) =>
+      send(app.baseUrl, 'GET', '/api/v1/auth/me', { headers: bearer(token) });
     // Both instances have just checked the token (and cached its user for a minute).
     expect((await me(a)).status).toBe(200);
     expect((await me(b)).status).toBe(200);
-    expect((await send(a.baseUrl, 'POST', '/api/v1/auth/logout', { headers: bearer(token) })).status).toBe(204);
+    expect(
+      (await send(a.baseUrl, 'POST', '/api/v1/auth/logout', { headers: bearer(token) })).status,
+    ).toBe(204);
     expect((await me(b)).status).toBe(401);
     expect((await me(a)).status).toBe(401);
     for (const app of [a, b]) app.kill('SIGTERM');
@@ -81,7 +99,10 @@ describe('customer information safeguards, as deployed', () => {
   });
 
   it('loses no access-log entry on SIGTERM under load: every read answered 200 is recorded', async () => {
-    const app = await startApp({ mongodbUri: databaseUri(database), logName: `safeguards-${RUN_ID}-sigterm` });
+    const app = await startApp({
+      mongodbUri: databaseUri(database),
+      logName: `safeguards-${RUN_ID}-sigterm`,
+    });
     apps.push(app);
     const token = await adminToken(app);
     const phone = `555${String(Date.now()).slice(-7)}`;
@@ -97,10 +118,15 @@ describe('customer information safeguards, as deployed', () => {
     let answered = 0;
     const client = async (index: number) => {
       for (let i = 0; ; i++) {
-        const path = (index + i) % 2 === 0 ? `/api/v1/customer/${phone}` : `/api/v1/customer/${phone}/history`;
-        const res = await send(app.baseUrl, 'GET', path, { headers: bearer(token), timeoutMs: 10_000 });
+        const path =
+          (index + i) % 2 === 0 ? `/api/v1/customer/${phone}` : `/api/v1/customer/${phone}/history`;
+        const res = await send(app.baseUrl, 'GET', path, {
+          headers: bearer(token),
+          timeoutMs: 10_000,
+        });
         if (res.status === 200) answered += 1;
-        else if (stopping) return; // 503 while closing, or refused once closed
+        else if (stopping)
+          return; // 503 while closing, or refused once closed
         else throw new Error(`unexpected ${res.status} ${res.error ?? res.text}`);
       }
     };
@@ -118,6 +144,9 @@ describe('customer information safeguards, as deployed', () => {
     const recorded = await accessLog.countDocuments({ phone_number: phone });
     expect(recorded).toBe(answered);
     const routes = await accessLog.distinct('route');
-    expect(routes.sort()).toEqual(['GET /api/v1/customer/:phone', 'GET /api/v1/customer/:phone/history']);
+    expect(routes.sort()).toEqual([
+      'GET /api/v1/customer/:phone',
+      'GET /api/v1/customer/:phone/history',
+    ]);
   });
 });

@@ -10,14 +10,22 @@ const TIMESTAMP_MESSAGE = (field: string) =>
   `${field} must be an RFC 3339 timestamp (2026-11-30T10:00:00Z) or a date (2026-11-30)`;
 
 export class AccessLogQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ example: 'clerk.jane', minLength: 1, maxLength: 64, description: 'Username of the reader (case-insensitive)' })
+  @ApiPropertyOptional({
+    example: 'clerk.jane',
+    minLength: 1,
+    maxLength: 64,
+    description: 'Username of the reader (case-insensitive)',
+  })
   @IsOptional()
   @trimLower
   @IsString()
   @Length(1, 64)
   actor?: string;
 
-  @ApiPropertyOptional({ example: PHONE_EXAMPLE, description: 'Reads of the customer under this phone number' })
+  @ApiPropertyOptional({
+    example: PHONE_EXAMPLE,
+    description: 'Reads of the customer under this phone number',
+  })
   @IsOptional()
   @IsPhoneNumber()
   phone?: string;
@@ -35,7 +43,8 @@ export class AccessLogQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
     example: '2026-11-30T23:59:59.999Z',
     pattern: TIMESTAMP_OR_DATE.source,
-    description: 'Inclusive; not before since. An RFC 3339 timestamp, or a date: to the end of that day (UTC)',
+    description:
+      'Inclusive; not before since. An RFC 3339 timestamp, or a date: to the end of that day (UTC)',
   })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: TIMESTAMP_MESSAGE('until') })
@@ -58,10 +67,16 @@ export class AccessLogEntryResponseDto {
   @ApiProperty({ type: AccessLogActorDto })
   actor: AccessLogActorDto;
 
-  @ApiProperty({ example: PHONE_EXAMPLE, description: "The customer's phone number as the route named it" })
+  @ApiProperty({
+    example: PHONE_EXAMPLE,
+    description: "The customer's phone number as the route named it",
+  })
   phone_number: string;
 
-  @ApiProperty({ example: 'GET /api/v1/customer/:phone', description: 'Method and route template of the read' })
+  @ApiProperty({
+    example: 'GET /api/v1/customer/:phone',
+    description: 'Method and route template of the read',
+  })
   route: string;
 
   @ApiProperty({ example: '3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10' })

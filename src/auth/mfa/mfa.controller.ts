@@ -1,5 +1,11 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { ProblemResponseDto } from '../../common/problem/problem.dto';
 import { AllowRestricted } from '../decorators/allow-restricted.decorator';
 import { CurrentUser } from '../decorators/current-user.decorator';
@@ -31,12 +37,22 @@ export class MfaController {
   @HttpCode(200)
   @ApiOperation({
     operationId: 'confirmMfa',
-    summary: "Finish the setup with the app's first code: recovery codes (shown once) and a full token",
+    summary:
+      "Finish the setup with the app's first code: recovery codes (shown once) and a full token",
   })
   @ApiOkResponse({ type: MfaConfirmResponseDto })
-  @ApiConflictResponse({ type: ProblemResponseDto, description: 'MFA_ALREADY_ENABLED or MFA_NOT_ENROLLING' })
-  @ApiUnprocessableEntityResponse({ type: ProblemResponseDto, description: 'INVALID_MFA_CODE or VALIDATION_FAILED' })
-  confirm(@CurrentUser() session: SessionUser, @Body() body: MfaCodeRequestDto): Promise<MfaConfirmResponseDto> {
+  @ApiConflictResponse({
+    type: ProblemResponseDto,
+    description: 'MFA_ALREADY_ENABLED or MFA_NOT_ENROLLING',
+  })
+  @ApiUnprocessableEntityResponse({
+    type: ProblemResponseDto,
+    description: 'INVALID_MFA_CODE or VALIDATION_FAILED',
+  })
+  confirm(
+    @CurrentUser() session: SessionUser,
+    @Body() body: MfaCodeRequestDto,
+  ): Promise<MfaConfirmResponseDto> {
     return this.mfa.confirm(session, body.code);
   }
 }

@@ -7,7 +7,14 @@ import { SessionUser } from '../roles';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { TokensService } from '../tokens.service';
 import { UserRecord, UsersRepository } from '../users/users.repository';
-import { newRecoveryCodes, newTotpSecret, otpauthUri, recoveryCodeHash, totpStep, TOTP_CODE } from './totp';
+import {
+  newRecoveryCodes,
+  newTotpSecret,
+  otpauthUri,
+  recoveryCodeHash,
+  totpStep,
+  TOTP_CODE,
+} from './totp';
 
 /** A spent code is remembered far longer than any code stays valid. */
 const USED_CODE_KEPT_MS = 24 * 60 * 60 * 1000;
@@ -17,7 +24,11 @@ const totpKey = (secret: string, step: number) =>
   `totp:${createHash('sha256').update(secret).digest('hex').slice(0, 16)}:${step}`;
 
 const ALREADY_ENABLED = () =>
-  new ApiException(409, 'MFA_ALREADY_ENABLED', 'A second factor is already set up; an admin can reset it.');
+  new ApiException(
+    409,
+    'MFA_ALREADY_ENABLED',
+    'A second factor is already set up; an admin can reset it.',
+  );
 
 /**
  * The second factor: TOTP (RFC 6238) with one-time recovery codes. A code is accepted once: its
@@ -37,7 +48,11 @@ export class MfaService {
     const secret = newTotpSecret();
     if (!(await this.users.setPendingMfaSecret(session.username, secret))) throw ALREADY_ENABLED();
     const uri = otpauthUri(secret, session.username);
-    return { secret, otpauth_uri: uri, qr_code: await toDataURL(uri, { errorCorrectionLevel: 'M', margin: 2 }) };
+    return {
+      secret,
+      otpauth_uri: uri,
+      qr_code: await toDataURL(uri, { errorCorrectionLevel: 'M', margin: 2 }),
+    };
   }
 
   /** The first code proves the app holds the secret: it is switched on, with fresh recovery codes. */
@@ -50,14 +65,27 @@ export class MfaService {
     }
     const step = totpStep(user.mfaPendingSecret, code);
     if (step === null || !(await this.claim(user.username, totpKey(user.mfaPendingSecret, step)))) {
-      throw new ApiException(422, 'INVALID_MFA_CODE', 'The code does not match; check the device clock and try again.', [
-        { field: 'code', message: 'code does not match the enrolled secret' },
-      ]);
+      throw new ApiException(
+        422,
+        'INVALID_MFA_CODE',
+        'The code does not match; check the device clock and try again.',
+        [{ field: 'code', message: 'code does not match the enrolled secret' }],
+      );
     }
     const recoveryCodes = newRecoveryCodes();
-    const confirmed = await this.users.confirmMfa(user.username, user.mfaPendingSecret, step, recoveryCodes.map(recoveryCodeHash));
+    const confirmed = await this.users.confirmMfa(
+      user.username,
+      user.mfaPendingSecret,
+      step,
+      recoveryCodes.map(recoveryCodeHash),
+    );
     // Another enrolment replaced the secret meanwhile: this code confirms nothing.
-    if (!confirmed) throw new ApiException(409, 'MFA_NOT_ENROLLING', 'The enrolment changed meanwhile; start again.');
+    if (!confirmed)
+      throw new ApiException(
+        409,
+        'MFA_NOT_ENROLLING',
+        'The enrolment changed meanwhile; start again.',
+      );
     const token = await this.tokens.accessToken(user, { mfa: true });
     return { ...token, recovery_codes: recoveryCodes };
   }
@@ -75,7 +103,10 @@ export class MfaService {
       );
     }
     const hash = recoveryCodeHash(code);
-    return (await this.claim(user.username, `recovery:${hash}`)) && (await this.users.spendRecoveryCode(user.username, hash));
+    return (
+      (await this.claim(user.username, `recovery:${hash}`)) &&
+      (await this.users.spendRecoveryCode(user.username, hash))
+    );
   }
 
   async reset(username: string): Promise<void> {

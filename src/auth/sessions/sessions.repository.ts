@@ -14,7 +14,8 @@ export class SessionsRepository {
   constructor(
     @InjectModel(RevokedToken.name) private readonly revoked: Model<RevokedToken>,
     // Read on every authenticated request: the read pool.
-    @InjectModel(RevokedToken.name, READ_CONNECTION) private readonly revokedReads: Model<RevokedToken>,
+    @InjectModel(RevokedToken.name, READ_CONNECTION)
+    private readonly revokedReads: Model<RevokedToken>,
     @InjectModel(UsedCode.name) private readonly usedCodes: Model<UsedCode>,
   ) {}
 

@@ -22,6 +22,7 @@ const VALID_BODIES: Record<string, Record<string, JsonTree>> = {
 const VALID_QUERIES: Record<string, string[]> = {
   'GET /api/v1/customer': ['search', 'status', 'sort_by', 'sort_order'],
   'GET /api/v1/audit': ['action', 'actor', 'phone', 'since', 'until'],
+  'GET /api/v1/access-log': ['actor', 'phone', 'since', 'until'],
 };
 const validBodyFor = (route: DiscoveredRoute) =>
   VALID_BODIES[routeKey(route)] ?? (/\/(suspend|ban|reactivate|deactivate|archive)$/.test(route.path) ? { reason: 'a valid reason' } : {});

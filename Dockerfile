@@ -9,7 +9,9 @@ COPY src ./src
 RUN npx nest build && npm prune --omit=dev --ignore-scripts
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production PORT=3000
+# HOST: the container must accept connections from outside itself; NODE_ENV=production still
+# refuses to start without JWT_SECRET and ADMIN_PASSWORD (nothing is generated in a container).
+ENV NODE_ENV=production PORT=3000 HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

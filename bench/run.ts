@@ -10,6 +10,7 @@
  * BENCH_CONCURRENCY (8), BENCH_WARMUP (seconds per HTTP read scenario, 1), BENCH_QUERY_TIMEOUT_MS,
  * BENCH_SCENARIOS (comma list of scenario keys), BENCH_CPU_PROF=1 (profile the server),
  * BENCH_SKIP_BUILD=1, BENCH_LOG_LEVEL (info, as production), BENCH_SEED, MONGODB_URI;
+ * BENCH_ACCESS_LOG_AB=1 (the baseline is the app with ACCESS_LOG=off: the access log's cost, same data, same run),
  * BENCH_BASELINE=1 (first measure the app configured as before the performance work, on the same
  * data), BENCH_PG_INDEXES=0 (keep the app from adding its GIN indexes);
  * BENCH_EXPERIMENTS=<name,...>: changes preloaded into the server (.js) or applied to PostgreSQL
@@ -75,6 +76,8 @@ interface BenchConfig {
   pgIndexes: boolean;
   /** First measure the baseline (the app before issue 5's changes) on the same data. */
   baseline: boolean;
+  /** BENCH_ACCESS_LOG_AB=1: the baseline is the current app with ACCESS_LOG=off (the access log's cost). */
+  accessLogAb: boolean;
 }
 
 /**
@@ -83,6 +86,8 @@ interface BenchConfig {
  */
 const BASELINE_APP_ENV = { AUTH_USER_CACHE_MS: '0' };
 export const BASELINE_LABEL = 'baseline: AUTH_USER_CACHE_MS=0, no GIN indexes';
+const ACCESS_LOG_OFF_ENV = { ACCESS_LOG: 'off' };
+export const ACCESS_LOG_OFF_LABEL = 'baseline: ACCESS_LOG=off (otherwise the current app)';
 
 function readConfig(env = process.env): BenchConfig {
   const number = (name: string, fallback: number) => {
@@ -121,7 +126,8 @@ function readConfig(env = process.env): BenchConfig {
       .map((name) => name.trim())
       .filter(Boolean),
     pgIndexes: env.BENCH_PG_INDEXES !== '0',
-    baseline: env.BENCH_BASELINE === '1',
+    baseline: env.BENCH_BASELINE === '1' || env.BENCH_ACCESS_LOG_AB === '1',
+    accessLogAb: env.BENCH_ACCESS_LOG_AB === '1',
   };
 }
 
@@ -220,7 +226,8 @@ async function benchOne(
   baseline: boolean,
   dirs: { workDir: string; profileDir: string },
 ): Promise<RunResult> {
-  if (baseline) log(`-- ${BASELINE_LABEL} --`);
+  const baselineLabel = config.accessLogAb ? ACCESS_LOG_OFF_LABEL : BASELINE_LABEL;
+  if (baseline) log(`-- ${baselineLabel} --`);
   for (const name of config.experiments.filter((experiment) =>
     existsSync(experimentFile(experiment, 'sql')),
   )) {
@@ -230,8 +237,9 @@ async function benchOne(
   if (config.cpuProfile) mkdirSync(dirs.profileDir, { recursive: true });
   const server = await startServer({
     mongodbUri: database.uri,
-    ferretDbPostgresUrl: config.pgIndexes && !baseline ? database.postgresUrl : undefined,
-    appEnv: baseline ? BASELINE_APP_ENV : {},
+    ferretDbPostgresUrl:
+      config.pgIndexes && (!baseline || config.accessLogAb) ? database.postgresUrl : undefined,
+    appEnv: baseline ? (config.accessLogAb ? ACCESS_LOG_OFF_ENV : BASELINE_APP_ENV) : {},
     logFile: join(
       dirs.workDir,
       `server-${database.backend}-${n}${baseline ? '-baseline' : ''}.log`,
@@ -264,7 +272,7 @@ async function benchOne(
     stopped = await server.stop();
     const run: RunResult = {
       backend: database.backend,
-      experiments: baseline ? [BASELINE_LABEL] : config.experiments,
+      experiments: baseline ? [baselineLabel] : config.experiments,
       baseline,
       server: database.server,
       n,
@@ -391,7 +399,7 @@ function commandLine(config: BenchConfig): string {
       ? 'MONGODB_URI=…'
       : `BENCH_BACKEND=${config.backends.length > 1 ? 'both' : config.backends[0]}`,
     `BENCH_DURATION=${config.load.seconds}`,
-    ...['BENCH_MAX_DURATION', 'BENCH_QUERY_TIMEOUT_MS', 'BENCH_PG_INDEXES', 'BENCH_BASELINE']
+    ...['BENCH_MAX_DURATION', 'BENCH_QUERY_TIMEOUT_MS', 'BENCH_PG_INDEXES', 'BENCH_BASELINE', 'BENCH_ACCESS_LOG_AB']
       .filter((name) => process.env[name])
       .map((name) => `${name}=${process.env[name]}`),
     `BENCH_CONCURRENCY=${config.load.concurrency}`,

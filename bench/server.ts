@@ -86,6 +86,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       JWT_SECRET: randomBytes(48).toString('hex'),
       ADMIN_USERNAME: admin.username,
       ADMIN_PASSWORD: admin.password,
+      // The bench signs in with a password only.
+      MFA_REQUIRED_ROLES: 'none',
       LOG_LEVEL: options.logLevel,
       ...options.appEnv,
     },

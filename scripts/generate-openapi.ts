@@ -16,7 +16,13 @@ const COMMITTED = join(__dirname, '..', 'openapi', 'openapi.json');
 const UNREACHABLE_DATABASE = 'mongodb://127.0.0.1:9/openapi';
 
 async function renderDocument(): Promise<string> {
-  const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent', SWAGGER_ENABLED: 'false' });
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'silent',
+    SWAGGER_ENABLED: 'false',
+    // Never used (the document signs nothing); spares writing a secret to the data folder.
+    JWT_SECRET: 'openapi-generation-only',
+  });
   const app = await createApp(config, { uri: UNREACHABLE_DATABASE }, { lazyDatabase: true });
   try {
     return `${JSON.stringify(buildOpenApiDocument(app), null, 2)}\n`;

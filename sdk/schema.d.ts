@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/api/v1/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who read which customer's record, newest first */
+        get: operations["listAccessLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -30,8 +47,42 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange username and password for a bearer token */
+        /** Exchange username and password for a bearer token (or, with a second factor, for a code challenge) */
         post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Second sign-in step: the challenge and a TOTP or recovery code */
+        post: operations["loginWithCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke the presented token at once, on every instance */
+        post: operations["logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -49,6 +100,57 @@ export interface paths {
         get: operations["getCurrentUser"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finish the setup with the app's first code: recovery codes (shown once) and a full token */
+        post: operations["confirmMfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/enrol": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start setting up a TOTP second factor: the secret, its otpauth:// URI and a QR code */
+        post: operations["enrolMfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change one's own password (required after a generated first-start password); every token then stops */
+        post: operations["changeOwnPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -88,6 +190,23 @@ export interface paths {
         head?: never;
         /** Change a user's role, active flag or password */
         patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/api/v1/auth/users/{username}/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Reset a user's second factor (a lost phone): their tokens stop working; they enrol again at next login */
+        delete: operations["resetUserMfa"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/customer": {
@@ -300,6 +419,52 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AccessLogActorDto: {
+            /**
+             * @example staff
+             * @enum {string}
+             */
+            role: "staff" | "admin";
+            /** @example clerk.jane */
+            username: string;
+        };
+        AccessLogEntryResponseDto: {
+            actor: components["schemas"]["AccessLogActorDto"];
+            /**
+             * Format: date-time
+             * @example 2026-11-29T10:00:00.000Z
+             */
+            at: string;
+            /**
+             * @description The customer's phone number as the route named it
+             * @example 5551234567
+             */
+            phone_number: string;
+            /** @example 3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10 */
+            request_id: string;
+            /**
+             * @description Method and route template of the read
+             * @example GET /api/v1/customer/:phone
+             */
+            route: string;
+        };
+        AccessLogPageResponseDto: {
+            items: components["schemas"]["AccessLogEntryResponseDto"][];
+            /** @example 1 */
+            page: number;
+            /**
+             * @description ceil(total / per_page)
+             * @example 5
+             */
+            pages: number;
+            /** @example 10 */
+            per_page: number;
+            /**
+             * @description Items matching the filters, over all pages
+             * @example 42
+             */
+            total: number;
+        };
         AuditActorDto: {
             /**
              * @example staff
@@ -532,7 +697,7 @@ export interface components {
         LoginRequestDto: {
             /**
              * Format: password
-             * @example change-me-admin-password
+             * @example a-long-passphrase
              */
             password: string;
             /** @example admin */
@@ -546,6 +711,92 @@ export interface components {
             role: "staff" | "admin";
             /** @example admin */
             username: string;
+        };
+        MfaChallengeResponseDto: {
+            /**
+             * @description Lifetime of the challenge in seconds
+             * @example 300
+             */
+            expires_in: number;
+            /**
+             * @example true
+             * @enum {boolean}
+             */
+            mfa_required: true;
+            /**
+             * @description Send it with the code to POST /api/v1/auth/login/mfa; it is not a bearer token
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…
+             */
+            mfa_token: string;
+        };
+        MfaCodeRequestDto: {
+            /**
+             * @description The authenticator app's current code
+             * @example 123456
+             */
+            code: string;
+        };
+        MfaConfirmResponseDto: {
+            /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9… */
+            access_token: string;
+            /**
+             * @description Lifetime in seconds
+             * @example 3600
+             */
+            expires_in: number;
+            /**
+             * @description Ten one-time codes for when the authenticator is lost; stored hashed, never shown again
+             * @example [
+             *       "k7m2p-x9qre",
+             *       "a2b3c-d4e5f"
+             *     ]
+             */
+            recovery_codes: string[];
+            /**
+             * @example admin
+             * @enum {string}
+             */
+            role: "staff" | "admin";
+            /**
+             * @description Present when the token is good for one step of signing in only: `password_change` (POST /auth/password) or `mfa_enrolment` (POST /auth/mfa/enrol and /auth/mfa/confirm); every other route answers 403
+             * @example mfa_enrolment
+             * @enum {string}
+             */
+            scope?: "password_change" | "mfa_enrolment";
+            /**
+             * @example Bearer
+             * @enum {string}
+             */
+            token_type: "Bearer";
+        };
+        MfaEnrolmentResponseDto: {
+            /** @example otpauth://totp/Pawnshop%20Customers:clerk.jane?issuer=Pawnshop%20Customers&secret=JBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&period=30 */
+            otpauth_uri: string;
+            /**
+             * @description The otpauth URI as a QR code (PNG data URL)
+             * @example data:image/png;base64,iVBORw0KGgo…
+             */
+            qr_code: string;
+            /**
+             * @description The TOTP secret (base32), for typing in by hand
+             * @example JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
+             */
+            secret: string;
+        };
+        MfaLoginRequestDto: {
+            /**
+             * @description The authenticator app's 6-digit code, or one of the recovery codes (each works once)
+             * @example 123456
+             */
+            code: string;
+            /** @description The mfa_token the password step answered */
+            mfa_token: string;
+        };
+        PasswordChangeRequestDto: {
+            /** Format: password */
+            current_password: string;
+            /** Format: password */
+            new_password: string;
         };
         ProblemResponseDto: {
             /**
@@ -586,6 +837,12 @@ export interface components {
              * @enum {string}
              */
             role: "staff" | "admin";
+            /**
+             * @description Present when the token is good for one step of signing in only: `password_change` (POST /auth/password) or `mfa_enrolment` (POST /auth/mfa/enrol and /auth/mfa/confirm); every other route answers 403
+             * @example mfa_enrolment
+             * @enum {string}
+             */
+            scope?: "password_change" | "mfa_enrolment";
             /**
              * @example Bearer
              * @enum {string}
@@ -657,6 +914,171 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listAccessLog: {
+        parameters: {
+            query?: {
+                page?: number;
+                per_page?: number;
+                /** @description Username of the reader (case-insensitive) */
+                actor?: string;
+                /** @description Reads of the customer under this phone number */
+                phone?: string;
+                /** @description Inclusive. An RFC 3339 timestamp, or a date: from the start of that day (UTC) */
+                since?: string;
+                /** @description Inclusive; not before since. An RFC 3339 timestamp, or a date: to the end of that day (UTC) */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessLogPageResponseDto"];
+                };
+            };
+            /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "detail": "MALFORMED_REQUEST: the URL or the JSON body cannot be parsed",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "https://pawnshop.example/problems/malformed-request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNAUTHENTICATED",
+                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 401,
+                     *       "title": "Unauthorized",
+                     *       "type": "https://pawnshop.example/problems/unauthenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description Requires role: admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "Requires role: admin",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "https://pawnshop.example/problems/forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED (unknown parameter, bad phone or date, or since after until) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "detail": "VALIDATION_FAILED (unknown parameter, bad phone or date, or since after until)",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 422,
+                     *       "title": "Unprocessable Content",
+                     *       "type": "https://pawnshop.example/problems/validation-failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "detail": "INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "https://pawnshop.example/problems/internal-error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "https://pawnshop.example/problems/database-unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+        };
+    };
     listAuditEvents: {
         parameters: {
             query?: {
@@ -836,12 +1258,13 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A bearer token; or, for a user with a second factor, `mfa_required` and the challenge to send with the code to POST /auth/login/mfa. A token with `scope` is good for one sign-in step only. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenResponseDto"];
+                    "application/json": components["schemas"]["TokenResponseDto"] | components["schemas"]["MfaChallengeResponseDto"];
                 };
             };
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
@@ -1020,6 +1443,356 @@ export interface operations {
             };
         };
     };
+    loginWithCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaLoginRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponseDto"];
+                };
+            };
+            /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "detail": "MALFORMED_REQUEST: the URL or the JSON body cannot be parsed",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "https://pawnshop.example/problems/malformed-request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description INVALID_MFA_CODE (wrong, expired or already used code) or INVALID_MFA_TOKEN (bad or expired challenge) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_MFA_CODE",
+                     *       "detail": "INVALID_MFA_CODE (wrong, expired or already used code) or INVALID_MFA_TOKEN (bad or expired challenge)",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 401,
+                     *       "title": "Unauthorized",
+                     *       "type": "https://pawnshop.example/problems/invalid-mfa-code"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "detail": "PAYLOAD_TOO_LARGE: the body exceeds 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 413,
+                     *       "title": "Content Too Large",
+                     *       "type": "https://pawnshop.example/problems/payload-too-large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "detail": "UNSUPPORTED_MEDIA_TYPE: the body is not application/json",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 415,
+                     *       "title": "Unsupported Media Type",
+                     *       "type": "https://pawnshop.example/problems/unsupported-media-type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "detail": "",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 422,
+                     *       "title": "Unprocessable Content",
+                     *       "type": "https://pawnshop.example/problems/validation-failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description Wrong codes count as failed logins; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOO_MANY_LOGIN_ATTEMPTS",
+                     *       "detail": "Wrong codes count as failed logins; see Retry-After",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 429,
+                     *       "title": "Too Many Requests",
+                     *       "type": "https://pawnshop.example/problems/too-many-login-attempts"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "detail": "INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "https://pawnshop.example/problems/internal-error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "https://pawnshop.example/problems/database-unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token no longer works */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "detail": "MALFORMED_REQUEST: the URL or the JSON body cannot be parsed",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "https://pawnshop.example/problems/malformed-request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNAUTHENTICATED",
+                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 401,
+                     *       "title": "Unauthorized",
+                     *       "type": "https://pawnshop.example/problems/unauthenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description Requires role: staff */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "Requires role: staff",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "https://pawnshop.example/problems/forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "detail": "VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 422,
+                     *       "title": "Unprocessable Content",
+                     *       "type": "https://pawnshop.example/problems/validation-failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "detail": "INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "https://pawnshop.example/problems/internal-error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "https://pawnshop.example/problems/database-unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+        };
+    };
     getCurrentUser: {
         parameters: {
             query?: never;
@@ -1108,6 +1881,609 @@ export interface operations {
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "detail": "INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "https://pawnshop.example/problems/internal-error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "https://pawnshop.example/problems/database-unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+        };
+    };
+    confirmMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaCodeRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaConfirmResponseDto"];
+                };
+            };
+            /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "detail": "MALFORMED_REQUEST: the URL or the JSON body cannot be parsed",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "https://pawnshop.example/problems/malformed-request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNAUTHENTICATED",
+                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 401,
+                     *       "title": "Unauthorized",
+                     *       "type": "https://pawnshop.example/problems/unauthenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description Requires role: staff */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "Requires role: staff",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "https://pawnshop.example/problems/forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description MFA_ALREADY_ENABLED or MFA_NOT_ENROLLING */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "MFA_ALREADY_ENABLED",
+                     *       "detail": "MFA_ALREADY_ENABLED or MFA_NOT_ENROLLING",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "https://pawnshop.example/problems/mfa-already-enabled"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "detail": "PAYLOAD_TOO_LARGE: the body exceeds 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 413,
+                     *       "title": "Content Too Large",
+                     *       "type": "https://pawnshop.example/problems/payload-too-large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "detail": "UNSUPPORTED_MEDIA_TYPE: the body is not application/json",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 415,
+                     *       "title": "Unsupported Media Type",
+                     *       "type": "https://pawnshop.example/problems/unsupported-media-type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description INVALID_MFA_CODE or VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_MFA_CODE",
+                     *       "detail": "INVALID_MFA_CODE or VALIDATION_FAILED",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 422,
+                     *       "title": "Unprocessable Content",
+                     *       "type": "https://pawnshop.example/problems/invalid-mfa-code"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "detail": "INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "https://pawnshop.example/problems/internal-error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "https://pawnshop.example/problems/database-unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+        };
+    };
+    enrolMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaEnrolmentResponseDto"];
+                };
+            };
+            /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "detail": "MALFORMED_REQUEST: the URL or the JSON body cannot be parsed",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "https://pawnshop.example/problems/malformed-request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNAUTHENTICATED",
+                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 401,
+                     *       "title": "Unauthorized",
+                     *       "type": "https://pawnshop.example/problems/unauthenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description Requires role: staff */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "Requires role: staff",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "https://pawnshop.example/problems/forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description MFA_ALREADY_ENABLED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "MFA_ALREADY_ENABLED",
+                     *       "detail": "MFA_ALREADY_ENABLED",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "https://pawnshop.example/problems/mfa-already-enabled"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "detail": "VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 422,
+                     *       "title": "Unprocessable Content",
+                     *       "type": "https://pawnshop.example/problems/validation-failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "detail": "INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "https://pawnshop.example/problems/internal-error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "https://pawnshop.example/problems/database-unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+        };
+    };
+    changeOwnPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChangeRequestDto"];
+            };
+        };
+        responses: {
+            /** @description Changed: log in again with the new password */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "detail": "MALFORMED_REQUEST: the URL or the JSON body cannot be parsed",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "https://pawnshop.example/problems/malformed-request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNAUTHENTICATED",
+                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 401,
+                     *       "title": "Unauthorized",
+                     *       "type": "https://pawnshop.example/problems/unauthenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description Requires role: staff */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "Requires role: staff",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "https://pawnshop.example/problems/forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "detail": "PAYLOAD_TOO_LARGE: the body exceeds 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 413,
+                     *       "title": "Content Too Large",
+                     *       "type": "https://pawnshop.example/problems/payload-too-large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "detail": "UNSUPPORTED_MEDIA_TYPE: the body is not application/json",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 415,
+                     *       "title": "Unsupported Media Type",
+                     *       "type": "https://pawnshop.example/problems/unsupported-media-type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "detail": "",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 422,
+                     *       "title": "Unprocessable Content",
+                     *       "type": "https://pawnshop.example/problems/validation-failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description Wrong current passwords count as failed logins */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOO_MANY_LOGIN_ATTEMPTS",
+                     *       "detail": "Wrong current passwords count as failed logins",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 429,
+                     *       "title": "Too Many Requests",
+                     *       "type": "https://pawnshop.example/problems/too-many-login-attempts"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];
@@ -1694,6 +3070,180 @@ export interface operations {
                      *       "status": 415,
                      *       "title": "Unsupported Media Type",
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "detail": "",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 422,
+                     *       "title": "Unprocessable Content",
+                     *       "type": "https://pawnshop.example/problems/validation-failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "HEADERS_TOO_LARGE",
+                     *       "detail": "HEADERS_TOO_LARGE: the request headers exceed 16 KiB",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 431,
+                     *       "title": "Request Header Fields Too Large",
+                     *       "type": "https://pawnshop.example/problems/headers-too-large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "detail": "INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "https://pawnshop.example/problems/internal-error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "DATABASE_UNAVAILABLE",
+                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "https://pawnshop.example/problems/database-unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+        };
+    };
+    resetUserMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case-insensitive */
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reset */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "MALFORMED_REQUEST",
+                     *       "detail": "MALFORMED_REQUEST: the URL or the JSON body cannot be parsed",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "https://pawnshop.example/problems/malformed-request"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired token, or a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNAUTHENTICATED",
+                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 401,
+                     *       "title": "Unauthorized",
+                     *       "type": "https://pawnshop.example/problems/unauthenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description Requires role: admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "Requires role: admin",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "https://pawnshop.example/problems/forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                };
+            };
+            /** @description USER_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "USER_NOT_FOUND",
+                     *       "detail": "USER_NOT_FOUND",
+                     *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "https://pawnshop.example/problems/user-not-found"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"];

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
+import { AccessLogModule } from './access-log/access-log.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
@@ -27,6 +28,7 @@ export class AppModule {
         HealthModule,
         CustomersModule,
         AuditModule,
+        AccessLogModule,
       ],
     };
   }

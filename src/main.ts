@@ -24,11 +24,11 @@ async function bootstrap(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
-  await app.listen({ port: config.port, host: '0.0.0.0' });
+  await app.listen({ port: config.port, host: config.host });
   app
     .getHttpAdapter()
     .getInstance()
-    .log.info({ port: config.port, database: database.description, env: config.nodeEnv }, 'customer service listening');
+    .log.info({ host: config.host, port: config.port, database: database.description, env: config.nodeEnv }, 'customer service listening');
 }
 
 bootstrap().catch((error: unknown) => {

@@ -76,6 +76,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('auth', 'Login and user management')
     .addTag('customers', 'Customer records, status changes and transactions')
     .addTag('audit', 'Audit trail')
+    .addTag('access-log', "Who read which customer's record")
     .addTag('health', 'Liveness and readiness probes')
     .build();
   const document = SwaggerModule.createDocument(app, config, {

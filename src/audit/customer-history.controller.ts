@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { LogsCustomerRead } from '../access-log/logs-customer-read.decorator';
 import { Roles } from '../auth/decorators/roles.decorator';
 import { PageQueryDto } from '../common/pagination/page.dto';
 import { ApiPhoneParam, PhoneParamPipe } from '../common/phone/phone-param';
@@ -25,6 +26,7 @@ export class CustomerHistoryController {
   @ApiPhoneParam()
   @ApiOkResponse({ type: AuditEventPageResponseDto })
   @ApiProblems({ 404: 'CUSTOMER_NOT_FOUND', 422: 'VALIDATION_FAILED' })
+  @LogsCustomerRead()
   history(
     @Param('phone', PhoneParamPipe) phone: string,
     @Query() page: PageQueryDto,

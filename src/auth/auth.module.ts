@@ -12,12 +12,19 @@ import { RolesGuard } from './guards/roles.guard';
 import { JwtStrategy } from './jwt.strategy';
 import { LoginAttempt, LoginAttemptSchema } from './login-throttle/login-attempt.schema';
 import { LoginThrottleService } from './login-throttle/login-throttle.service';
+import { MfaController } from './mfa/mfa.controller';
+import { MfaService } from './mfa/mfa.service';
 import { PasswordHasher } from './password-hasher';
+import { RevokedToken, RevokedTokenSchema } from './sessions/revoked-token.schema';
+import { SessionsPurge } from './sessions/sessions-purge.service';
+import { SessionsRepository } from './sessions/sessions.repository';
+import { UsedCode, UsedCodeSchema } from './sessions/used-code.schema';
+import { TokensService } from './tokens.service';
 import { IdentityCache } from './users/identity-cache';
 import { User, UserSchema } from './users/user.schema';
 import { UsersController } from './users/users.controller';
 import { UsersRepository } from './users/users.repository';
-import { UsersService } from './users/users.service';
+import { ADMIN_NOTICE_WRITER, UsersService, writeToConsole } from './users/users.service';
 
 @Module({
   imports: [
@@ -37,12 +44,25 @@ import { UsersService } from './users/users.service';
     MongooseModule.forFeature([
       { name: User.name, schema: UserSchema },
       { name: LoginAttempt.name, schema: LoginAttemptSchema },
+      { name: RevokedToken.name, schema: RevokedTokenSchema },
+      { name: UsedCode.name, schema: UsedCodeSchema },
     ]),
-    MongooseModule.forFeature([{ name: User.name, schema: UserSchema }], READ_CONNECTION),
+    MongooseModule.forFeature(
+      [
+        { name: User.name, schema: UserSchema },
+        { name: RevokedToken.name, schema: RevokedTokenSchema },
+      ],
+      READ_CONNECTION,
+    ),
   ],
-  controllers: [AuthController, UsersController],
+  controllers: [AuthController, UsersController, MfaController],
   providers: [
     AuthService,
+    TokensService,
+    MfaService,
+    SessionsRepository,
+    SessionsPurge,
+    { provide: ADMIN_NOTICE_WRITER, useValue: writeToConsole },
     UsersService,
     UsersRepository,
     { provide: IdentityCache, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new IdentityCache(config.identityCacheMs) },

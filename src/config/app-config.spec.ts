@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   ConfigError,
   DEFAULT_POSTGRES_SERVER,
@@ -32,18 +35,23 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
 
 describe('loadConfig', () => {
   it('runs a fresh development checkout with safe defaults', () => {
-    const config = loadConfig({});
+    const dataDir = mkdtempSync(join(tmpdir(), 'config-'));
+    const config = loadConfig({ DATA_DIR: dataDir });
     expect(config).toMatchObject({
       nodeEnv: 'development',
       port: 3000,
+      host: '127.0.0.1',
+      dataDir,
       mongodbUri: undefined,
       jwt: {
-        secret: DEV_JWT_SECRET,
+        secret: readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim(),
         expiresInSeconds: 3600,
         issuer: 'pawnshop-customers',
         audience: 'pawnshop-api',
       },
-      admin: { username: 'admin', password: DEV_ADMIN_PASSWORD },
+      admin: { username: 'admin', password: undefined },
+      mfaRequiredRoles: ['admin'],
+      accessLog: { enabled: true, retentionDays: 730 },
       logLevel: 'info',
       swaggerEnabled: true,
       corsOrigins: [],

@@ -1,5 +1,8 @@
 import { join } from 'node:path';
 import { BODY_LIMIT_BYTES } from '../app.constants';
+import { ROLES, Role } from '../auth/roles';
+import { dataFolderSecret } from './data-folder-secret';
+
 /**
  * Typed configuration, read from the environment once at start-up and validated.
  * Anything unsafe for production is refused there with a message naming the variable.
@@ -10,13 +13,22 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export interface AppConfig {
   nodeEnv: NodeEnv;
   port: number;
+  /** The address to listen on: 127.0.0.1 unless HOST says otherwise (the Docker image sets 0.0.0.0). */
+  host: string;
+  /** DATA_DIR: the generated JWT secret, and the embedded database unless EMBEDDED_DB_DIR says otherwise. */
+  dataDir: string;
   mongodbUri?: string;
   /** With MONGODB_URI naming a FerretDB on PostgreSQL: that PostgreSQL database, for its indexes. */
   ferretDbPostgresUrl?: string;
   /** The database started without MONGODB_URI. */
   embeddedDatabase: EmbeddedDatabaseSettings;
   jwt: { secret: string; expiresInSeconds: number; issuer: string; audience: string };
-  admin: { username: string; password: string };
+  /** No password: the first start generates one, prints it once and requires a change at first login. */
+  admin: { username: string; password?: string };
+  /** Roles that must sign in with a second factor (MFA_REQUIRED_ROLES; `none`: none). */
+  mfaRequiredRoles: Role[];
+  /** Who read which customer's record (ACCESS_LOG=off turns it off, for measurements). */
+  accessLog: { enabled: boolean; retentionDays: number };
   logLevel: LogLevel;
   swaggerEnabled: boolean;
   corsOrigins: string[];
@@ -46,9 +58,12 @@ export const PROJECT_ROOT = join(__dirname, '..', '..');
 export const DEFAULT_POSTGRES_SERVER = 'postgres://postgres@127.0.0.1:5432';
 const EMBEDDED_BACKENDS: EmbeddedBackendChoice[] = ['auto', 'sqlite', 'postgresql'];
 
+/** Published in earlier versions' source and README: refused everywhere. */
 export const DEV_JWT_SECRET = 'development-only-jwt-secret-do-not-use-in-production';
 export const DEV_ADMIN_USERNAME = 'admin';
 export const DEV_ADMIN_PASSWORD = 'change-me-admin-password';
+export const DEFAULT_DATA_DIR = join(__dirname, '..', '..', '.data');
+export const DEFAULT_ACCESS_LOG_RETENTION_DAYS = 730;
 const MIN_PRODUCTION_SECRET_BYTES = 32;
 const MIN_PASSWORD_LENGTH = 12;
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -80,23 +95,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const mongodbUri = env.MONGODB_URI?.trim() || undefined;
   if (production && !mongodbUri) problems.push('MONGODB_URI is required in production');
 
-  const secret = env.JWT_SECRET ?? (production ? '' : DEV_JWT_SECRET);
-  if (production) {
+  const dataDir = env.DATA_DIR?.trim() || DEFAULT_DATA_DIR;
+  const host = env.HOST?.trim() || '127.0.0.1';
+
+  // Outside production a missing secret is generated once per data folder (never a constant
+  // from the source, which anyone could use to forge tokens).
+  let secret = env.JWT_SECRET ?? '';
+  if (secret === DEV_JWT_SECRET) problems.push('JWT_SECRET must not be the published development value');
+  else if (production) {
     if (!env.JWT_SECRET) problems.push('JWT_SECRET is required in production');
-    else if (secret === DEV_JWT_SECRET) problems.push('JWT_SECRET must not be the development default');
     else if (Buffer.byteLength(secret) < MIN_PRODUCTION_SECRET_BYTES)
       problems.push(`JWT_SECRET must be at least ${MIN_PRODUCTION_SECRET_BYTES} bytes in production`);
-  } else if (!secret) problems.push('JWT_SECRET must not be empty');
+  } else if (env.JWT_SECRET === undefined) secret = dataFolderSecret(dataDir);
+  else if (!secret) problems.push('JWT_SECRET must not be empty');
 
   const expiresInSeconds = parseDurationSeconds(env.JWT_EXPIRES_IN ?? '1h');
   if (expiresInSeconds === undefined) problems.push('JWT_EXPIRES_IN must look like 3600, 15m, 1h or 7d');
 
   const adminUsername = env.ADMIN_USERNAME ?? DEV_ADMIN_USERNAME;
-  const adminPassword = env.ADMIN_PASSWORD ?? (production ? '' : DEV_ADMIN_PASSWORD);
-  if (production && (!env.ADMIN_PASSWORD || adminPassword === DEV_ADMIN_PASSWORD))
-    problems.push('ADMIN_PASSWORD must be set (and not the development default) in production');
-  else if (adminPassword.length < MIN_PASSWORD_LENGTH)
+  const adminPassword = env.ADMIN_PASSWORD || undefined;
+  if (production && !adminPassword) problems.push('ADMIN_PASSWORD is required in production');
+  else if (adminPassword === DEV_ADMIN_PASSWORD)
+    problems.push('ADMIN_PASSWORD must not be the published development value');
+  else if (adminPassword !== undefined && adminPassword.length < MIN_PASSWORD_LENGTH)
     problems.push(`ADMIN_PASSWORD must have at least ${MIN_PASSWORD_LENGTH} characters`);
+
+  const mfaRequiredRoles = parseRoles(env.MFA_REQUIRED_ROLES ?? 'admin', problems);
+
+  const accessLogEnabled = parseBoolean(env.ACCESS_LOG) ?? true;
+  const retentionDays = Number(env.ACCESS_LOG_RETENTION_DAYS ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS);
+  if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 36_500)
+    problems.push('ACCESS_LOG_RETENTION_DAYS must be an integer from 1 to 36500');
 
   const logLevel = (env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info')) as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
@@ -115,6 +144,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     nodeEnv,
     port,
+    host,
+    dataDir,
     mongodbUri,
     ferretDbPostgresUrl: env.FERRETDB_POSTGRES_URL?.trim() || undefined,
     embeddedDatabase,
@@ -125,6 +156,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       audience: 'pawnshop-api',
     },
     admin: { username: adminUsername.trim().toLowerCase(), password: adminPassword },
+    mfaRequiredRoles,
+    accessLog: { enabled: accessLogEnabled, retentionDays },
     logLevel,
     swaggerEnabled: parseBoolean(env.SWAGGER_ENABLED) ?? !production,
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
@@ -145,7 +178,7 @@ export function embeddedDatabaseFromEnv(
     problems.push('EMBEDDED_DB_BACKEND must be auto, sqlite or postgresql');
   return {
     backend,
-    dataDir: env.EMBEDDED_DB_DIR || join(PROJECT_ROOT, '.data', 'ferretdb'),
+    dataDir: env.EMBEDDED_DB_DIR || join(env.DATA_DIR?.trim() || DEFAULT_DATA_DIR, 'ferretdb'),
     postgresUrl: env.EMBEDDED_DB_POSTGRES_URL || DEFAULT_POSTGRES_SERVER,
   };
 }
@@ -155,6 +188,18 @@ function parseNodeEnv(value: string | undefined, problems: string[]): NodeEnv {
   if (nodeEnv === 'development' || nodeEnv === 'test' || nodeEnv === 'production') return nodeEnv;
   problems.push('NODE_ENV must be development, test or production');
   return 'development';
+}
+
+/** `admin`, `staff,admin`, or `none`. */
+function parseRoles(value: string, problems: string[]): Role[] {
+  const names = value.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+  if (names.length === 1 && names[0] === 'none') return [];
+  const unknown = names.filter((name) => !(ROLES as readonly string[]).includes(name));
+  if (names.length === 0 || unknown.length > 0) {
+    problems.push(`MFA_REQUIRED_ROLES must be a comma list of ${ROLES.join(', ')}, or none`);
+    return [];
+  }
+  return [...new Set(names)] as Role[];
 }
 
 function parseBoolean(value: string | undefined): boolean | undefined {

@@ -1,6 +1,7 @@
 import { applyDecorators, Body, Controller, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { LogsCustomerRead } from '../access-log/logs-customer-read.decorator';
 import type { Caller } from '../auth/caller';
 import { CurrentCaller } from '../auth/decorators/current-caller.decorator';
 import { Roles } from '../auth/decorators/roles.decorator';
@@ -95,6 +96,7 @@ export class CustomersController {
   @ApiPhoneParam()
   @ReturnsCustomer(200, 'The customer')
   @ApiProblems({ 404: 'CUSTOMER_NOT_FOUND', 422: 'VALIDATION_FAILED (not a phone number)' })
+  @LogsCustomerRead()
   get(@Param('phone', PhoneParamPipe) phone: string): Promise<CustomerResponseDto> {
     return this.customers.get(phone);
   }

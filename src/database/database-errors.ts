@@ -25,6 +25,9 @@ const DATABASE_DOWN_ERRORS = new Set([
   'MongoTopologyClosedError',
   'MongoServerClosedError',
   'MongoClientClosedError',
+  // An operation that held an implicit session while the client was closed and reconnected (the
+  // database watchdog's recovery): the database was unreachable for it.
+  'MongoExpiredSessionError',
   'MongoPoolClearedError',
   'MongoPoolClosedError',
   'PoolClosedError',

@@ -16,6 +16,9 @@ export const POSTGRES_GIN_INDEXES: ReadonlyArray<{ collection: string; field: st
   { collection: 'customers', field: 'search_keys' },
   { collection: 'customers', field: 'audit_pending' },
   { collection: 'users', field: 'username' },
+  { collection: 'revoked_tokens', field: 'jti' },
+  { collection: 'access_log', field: 'actor' },
+  { collection: 'access_log', field: 'phone_number' },
 ];
 
 const METADATA_TABLE = '_ferretdb_database_metadata';

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { TEST_JWT_SECRET } from '../support/test-app';
 
 /** Builds tokens by hand, so the tests can present every kind of bad token to the API. */
@@ -30,7 +30,7 @@ export function forgeToken(claims: Record<string, unknown>, options: ForgeOption
 /** Claims the service itself would issue for this user, valid for an hour. */
 export function validClaims(sub: string, role: string): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
-  return { sub, role, iat: now, exp: now + 3600, iss: ISSUER, aud: AUDIENCE };
+  return { sub, role, iat: now, exp: now + 3600, iss: ISSUER, aud: AUDIENCE, jti: randomUUID() };
 }
 
 export function decodePart(token: string, index: 0 | 1): Record<string, unknown> {

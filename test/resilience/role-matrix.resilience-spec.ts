@@ -10,7 +10,13 @@ import { startTestApp, TestApp } from '../support/test-app';
  */
 const SPEC_ACCESS: Record<string, 'public' | 'staff' | 'admin'> = {
   'POST /api/v1/auth/login': 'public',
+  'POST /api/v1/auth/login/mfa': 'public',
   'GET /api/v1/auth/me': 'staff',
+  'POST /api/v1/auth/logout': 'staff',
+  'POST /api/v1/auth/password': 'staff',
+  'POST /api/v1/auth/mfa/enrol': 'staff',
+  'POST /api/v1/auth/mfa/confirm': 'staff',
+  'DELETE /api/v1/auth/users/:username/mfa': 'admin',
   'POST /api/v1/auth/users': 'admin',
   'GET /api/v1/auth/users': 'admin',
   'PATCH /api/v1/auth/users/:username': 'admin',
@@ -27,9 +33,12 @@ const SPEC_ACCESS: Record<string, 'public' | 'staff' | 'admin'> = {
   'POST /api/v1/customer/:phone/transactions': 'staff',
   'GET /api/v1/customer/:phone/history': 'staff',
   'GET /api/v1/audit': 'admin',
+  'GET /api/v1/access-log': 'admin',
   'GET /health/live': 'public',
   'GET /health/ready': 'public',
 };
+
+const isLogout = (route: DiscoveredRoute) => routeKey(route) === 'POST /api/v1/auth/logout';
 
 type Caller = 'no token' | 'staff' | 'admin' | 'disabled user';
 const CALLERS: Caller[] = ['no token', 'staff', 'admin', 'disabled user'];
@@ -52,7 +61,8 @@ describe('role matrix (generated from the route metadata)', () => {
   beforeAll(async () => {
     t = await startTestApp();
     baseUrl = await t.listen();
-    routes = discoverRoutes(t.app);
+    // Logout revokes the token it is called with: last, so that it ends no token still needed.
+    routes = discoverRoutes(t.app).sort((a, b) => Number(isLogout(a)) - Number(isLogout(b)));
     tokens.admin = await t.adminToken();
     tokens.staff = await t.userToken('staff', 'matrix.staff');
     // A disabled *admin*: the strongest token there is, switched off after it was issued.

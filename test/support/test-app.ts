@@ -23,6 +23,8 @@ export interface TestAppOptions {
   databaseName?: string;
   /** Where the app's JSON logs go (a test that reads them). */
   logDestination?: DestinationStream;
+  /** Only `env` (and NODE_ENV=test): no JWT_SECRET, admin or MFA settings from the harness (a default install). */
+  bareEnv?: boolean;
 }
 
 export interface TestApp {
@@ -58,11 +60,16 @@ export async function startTestApp(
   const databaseName =
     options.databaseName ?? `t_${process.pid}_${++databaseCounter}_${Date.now().toString(36)}`;
   uri.pathname = `/${databaseName}`;
-  const config = loadConfig({
+  const harnessEnv = options.bareEnv
+    ? { NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' }
+    : undefined;
+  const config = loadConfig(harnessEnv ? { ...harnessEnv, ...env } : {
     NODE_ENV: 'test',
     JWT_SECRET: TEST_JWT_SECRET,
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
+    // The suites sign in with a password only; test/auth/mfa.e2e-spec.ts covers the default (admin).
+    MFA_REQUIRED_ROLES: 'none',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });

@@ -1,9 +1,10 @@
 import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiException } from '../../common/problem/api-exception';
+import { AllowRestricted } from '../decorators/allow-restricted.decorator';
 import { Public } from '../decorators/public.decorator';
 import { Roles } from '../decorators/roles.decorator';
-import { AuthenticatedUser, Role } from '../roles';
+import { AuthenticatedUser, Role, SessionUser, TokenScope } from '../roles';
 import { RolesGuard } from './roles.guard';
 
 @Roles('admin')
@@ -33,6 +34,23 @@ class UndecoratedController {
 @Public()
 class PublicController {
   anything() {}
+}
+
+@Roles('staff')
+class SignInStepsController {
+  customers() {}
+
+  @AllowRestricted('password_change')
+  changePassword() {}
+
+  @AllowRestricted('mfa_enrolment', 'password_change')
+  enrolOrChange() {}
+}
+
+@Roles('staff')
+@AllowRestricted('mfa_enrolment')
+class EnrolmentController {
+  enrol() {}
 }
 
 type Controller = new () => object;
@@ -111,5 +129,36 @@ describe('RolesGuard', () => {
   it('passes @Public routes and controllers without a user', () => {
     expect(allows(AdminByDefaultController, 'publicRoute')).toBe(true);
     expect(allows(PublicController, 'anything')).toBe(true);
+  });
+
+  describe('restricted tokens', () => {
+    const session = (scope: TokenScope, role: Role = 'admin'): SessionUser => ({
+      username: 'someone',
+      role,
+      scope,
+      tokenId: 'jti',
+      expiresAt: new Date(Date.now() + 60_000),
+    });
+
+    it('pass only the routes of their sign-in step', () => {
+      expect(allows(SignInStepsController, 'changePassword', session('password_change'))).toBe(true);
+      expect(allows(SignInStepsController, 'enrolOrChange', session('mfa_enrolment'))).toBe(true);
+      expect(allows(EnrolmentController, 'enrol', session('mfa_enrolment'))).toBe(true);
+      expect(refusal(SignInStepsController, 'changePassword', session('mfa_enrolment')).code).toBe('MFA_ENROLMENT_REQUIRED');
+      expect(refusal(EnrolmentController, 'enrol', session('password_change')).code).toBe('PASSWORD_CHANGE_REQUIRED');
+    });
+
+    it('are refused everywhere else, whatever the role', () => {
+      const refused = refusal(SignInStepsController, 'customers', session('mfa_enrolment'));
+      expect(refused.getStatus()).toBe(403);
+      expect(refused.code).toBe('MFA_ENROLMENT_REQUIRED');
+      expect(refusal(SignInStepsController, 'customers', session('password_change')).code).toBe('PASSWORD_CHANGE_REQUIRED');
+      expect(refusal(AdminByDefaultController, 'staffRoute', session('mfa_enrolment')).getStatus()).toBe(403);
+    });
+
+    it('a full token passes routes that also take restricted ones', () => {
+      expect(allows(SignInStepsController, 'customers', session('full', 'staff'))).toBe(true);
+      expect(allows(SignInStepsController, 'changePassword', session('full', 'staff'))).toBe(true);
+    });
   });
 });

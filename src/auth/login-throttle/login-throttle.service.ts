@@ -90,11 +90,16 @@ export class LoginThrottleService implements OnApplicationBootstrap, OnModuleDes
 
   /** After a failed (or aborted) check: the slot stays taken, as a failure. */
   async failed(username: string): Promise<void> {
+    await this.givesBack(username, { pending: -1 });
+  }
+
+  /** Ends a pending check: one conditional write, tried again when another instance wrote first. */
+  private async givesBack(username: string, inc: Record<string, number>): Promise<void> {
     for (let attempt = 1; attempt <= RELEASE_ATTEMPTS; attempt++) {
       const released = await this.attempts
         .updateOne(
           { _id: username, pending: trusted({ $gt: 0 }) },
-          { $inc: { pending: -1, ...this.engine.revisionBump } },
+          { $inc: { ...inc, ...this.engine.revisionBump } },
         )
         .exec()
         .catch((error: unknown) => this.lostRace(error));
@@ -106,6 +111,15 @@ export class LoginThrottleService implements OnApplicationBootstrap, OnModuleDes
   private lostRace(error: unknown): typeof LOST_RACE {
     if (this.engine.isWriteConflict(error)) return LOST_RACE;
     throw error;
+  }
+
+  /**
+   * After a right password that still needs its second factor: the slot is given back, neither
+   * a failure nor a success. The code's own attempt takes a slot of the same window, so wrong
+   * codes count like wrong passwords and only a right code clears the count.
+   */
+  async released(username: string): Promise<void> {
+    await this.givesBack(username, { failures: -1, pending: -1 });
   }
 
   /** Starts a window holding this attempt, replacing an expired one; false if another attempt just did. */

@@ -23,6 +23,26 @@ export class User {
   @Prop({ type: Number, required: true, default: 0 })
   token_generation: number;
 
+  /** Set for a generated first-start password: the user's tokens may only change it. */
+  @Prop({ type: Boolean, default: false })
+  must_change_password: boolean;
+
+  /** The confirmed TOTP secret (base32); absent without a second factor. */
+  @Prop({ type: String })
+  mfa_secret?: string;
+
+  /** A secret handed out by enrolment, waiting for its first code. */
+  @Prop({ type: String })
+  mfa_pending_secret?: string;
+
+  /** The last TOTP time step accepted: codes of that step or earlier are refused (no replay). */
+  @Prop({ type: Number })
+  mfa_last_step?: number;
+
+  /** SHA-256 of each unused recovery code. */
+  @Prop({ type: [String], default: undefined })
+  mfa_recovery_hashes?: string[];
+
   created_at: Date;
   updated_at: Date;
 }

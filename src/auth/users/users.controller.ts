@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -12,6 +13,7 @@ import { ProblemResponseDto } from '../../common/problem/problem.dto';
 import { CurrentUser } from '../decorators/current-user.decorator';
 import { Roles } from '../decorators/roles.decorator';
 import { UserCreateDto, UsernameParamDto, UserResponseDto, UserUpdateDto } from '../dto/user.dto';
+import { MfaService } from '../mfa/mfa.service';
 import { AuthenticatedUser } from '../roles';
 import { UsersService } from './users.service';
 
@@ -19,7 +21,10 @@ import { UsersService } from './users.service';
 @Roles('admin')
 @Controller('auth/users')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly mfa: MfaService,
+  ) {}
 
   @Post()
   @ApiOperation({ operationId: 'createUser', summary: 'Create a staff or admin user' })
@@ -49,5 +54,18 @@ export class UsersController {
     @CurrentUser() actor: AuthenticatedUser,
   ): Promise<UserResponseDto> {
     return this.users.update(params.username, body, actor);
+  }
+
+  @Delete(':username/mfa')
+  @HttpCode(204)
+  @ApiOperation({
+    operationId: 'resetUserMfa',
+    summary: "Reset a user's second factor (a lost phone): their tokens stop working; they enrol again at next login",
+  })
+  @ApiNoContentResponse({ description: 'Reset' })
+  @ApiNotFoundResponse({ type: ProblemResponseDto, description: 'USER_NOT_FOUND' })
+  @ApiUnprocessableEntityResponse({ type: ProblemResponseDto })
+  async resetMfa(@Param() params: UsernameParamDto): Promise<void> {
+    await this.mfa.reset(params.username);
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { Model, trusted } from 'mongoose';
 import { READ_CONNECTION } from '../../database/database.constants';
 import { Role, TokenIdentity } from '../roles';
 import { IdentityCache } from './identity-cache';
@@ -9,6 +9,22 @@ import { isDuplicateKey, isWriteConflict } from '../../database/database-errors'
 import { REVISION_FIELD } from '../../database/database.constants';
 
 const UPDATE_ATTEMPTS = 5;
+/** Every update of a user raises its revision: the storage refuses one computed from a stale read. */
+const REVISION_BUMP = { [REVISION_FIELD]: 1 };
+
+/**
+ * Runs a conditional write again when the storage refused it as stale (another instance changed
+ * the user meanwhile): its conditions are then checked against what that instance wrote.
+ */
+async function retryingStale<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isWriteConflict(error) || attempt >= UPDATE_ATTEMPTS) throw error;
+    }
+  }
+}
 
 export interface UserRecord {
   username: string;
@@ -16,6 +32,10 @@ export interface UserRecord {
   role: Role;
   active: boolean;
   tokenGeneration: number;
+  mustChangePassword: boolean;
+  /** The confirmed TOTP secret; undefined without a second factor. */
+  mfaSecret?: string;
+  mfaPendingSecret?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -57,9 +77,20 @@ export class UsersRepository {
   }
 
   /** Inserts a user; returns undefined when the username is taken. */
-  async create(username: string, passwordHash: string, role: Role): Promise<UserRecord | undefined> {
+  async create(
+    username: string,
+    passwordHash: string,
+    role: Role,
+    mustChangePassword = false,
+  ): Promise<UserRecord | undefined> {
     try {
-      const doc = await this.users.create({ username, password_hash: passwordHash, role, active: true });
+      const doc = await this.users.create({
+        username,
+        password_hash: passwordHash,
+        role,
+        active: true,
+        must_change_password: mustChangePassword,
+      });
       return toRecord(doc.toObject());
     } catch (error) {
       if (isDuplicateKey(error)) return undefined;
@@ -74,24 +105,107 @@ export class UsersRepository {
     const set: Partial<User> = {};
     if (changes.role !== undefined) set.role = changes.role;
     if (changes.active !== undefined) set.active = changes.active;
-    if (changes.passwordHash !== undefined) set.password_hash = changes.passwordHash;
+    if (changes.passwordHash !== undefined) {
+      set.password_hash = changes.passwordHash;
+      set.must_change_password = false;
+    }
     const revokesTokens = changes.passwordHash !== undefined || changes.active === false;
-    const inc = { ...(revokesTokens ? { token_generation: 1 } : {}), [REVISION_FIELD]: 1 };
+    const inc = { ...(revokesTokens ? { token_generation: 1 } : {}), ...REVISION_BUMP };
     try {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const doc = await this.users
-            .findOneAndUpdate({ username }, { $set: set, $inc: inc }, { returnDocument: 'after' })
-            .lean<User>()
-            .exec();
-          return doc ? toRecord(doc) : undefined;
-        } catch (error) {
-          // Another instance changed the user meanwhile: apply the change to what it wrote.
-          if (!isWriteConflict(error) || attempt >= UPDATE_ATTEMPTS) throw error;
-        }
-      }
+      const doc = await retryingStale(() =>
+        this.users
+          .findOneAndUpdate({ username }, { $set: set, $inc: inc }, { returnDocument: 'after' })
+          .lean<User>()
+          .exec(),
+      );
+      return doc ? toRecord(doc) : undefined;
     } finally {
       // Also when the write failed: it may have been applied all the same.
+      this.identities.invalidate();
+    }
+  }
+
+  async requirePasswordChange(username: string): Promise<void> {
+    try {
+      await retryingStale(() =>
+        this.users
+          .updateOne({ username }, { $set: { must_change_password: true }, $inc: REVISION_BUMP })
+          .exec(),
+      );
+    } finally {
+      this.identities.invalidate();
+    }
+  }
+
+  /** Keeps the secret an enrolment handed out until its first code confirms it. */
+  async setPendingMfaSecret(username: string, secret: string): Promise<boolean> {
+    const result = await retryingStale(() =>
+      this.users
+        .updateOne({ username, mfa_secret: null }, { $set: { mfa_pending_secret: secret }, $inc: REVISION_BUMP })
+        .exec(),
+    );
+    return result.matchedCount === 1;
+  }
+
+  /** Turns the pending secret on, if it is still the one the code was checked against. */
+  async confirmMfa(username: string, secret: string, step: number, recoveryHashes: string[]): Promise<boolean> {
+    const result = await retryingStale(() =>
+      this.users
+        .updateOne(
+          { username, mfa_pending_secret: secret, mfa_secret: null },
+          {
+            $set: { mfa_secret: secret, mfa_last_step: step, mfa_recovery_hashes: recoveryHashes },
+            $unset: { mfa_pending_secret: 1 },
+            $inc: REVISION_BUMP,
+          },
+        )
+        .exec(),
+    );
+    return result.matchedCount === 1;
+  }
+
+  /** Records the time step of an accepted code; false when that step or a later one was used already. */
+  async acceptMfaStep(username: string, secret: string, step: number): Promise<boolean> {
+    const result = await retryingStale(() =>
+      this.users
+        .updateOne(
+          { username, mfa_secret: secret, mfa_last_step: trusted({ $lt: step }) },
+          { $set: { mfa_last_step: step }, $inc: REVISION_BUMP },
+        )
+        .exec(),
+    );
+    return result.matchedCount === 1;
+  }
+
+  /** Spends one recovery code; false when it is not (or no longer) one of the user's. */
+  async spendRecoveryCode(username: string, codeHash: string): Promise<boolean> {
+    const result = await retryingStale(() =>
+      this.users
+        .updateOne(
+          { username, mfa_recovery_hashes: codeHash },
+          { $pull: { mfa_recovery_hashes: codeHash }, $inc: REVISION_BUMP },
+        )
+        .exec(),
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /** An admin's reset: the second factor is gone and the user's tokens stop working. */
+  async resetMfa(username: string): Promise<boolean> {
+    try {
+      const result = await retryingStale(() =>
+        this.users
+          .updateOne(
+            { username },
+            {
+              $unset: { mfa_secret: 1, mfa_pending_secret: 1, mfa_last_step: 1, mfa_recovery_hashes: 1 },
+              $inc: { token_generation: 1, ...REVISION_BUMP },
+            },
+          )
+          .exec(),
+      );
+      return result.matchedCount === 1;
+    } finally {
       this.identities.invalidate();
     }
   }
@@ -108,6 +222,9 @@ function toRecord(doc: User): UserRecord {
     role: doc.role,
     active: doc.active,
     tokenGeneration: doc.token_generation ?? 0,
+    mustChangePassword: doc.must_change_password === true,
+    mfaSecret: doc.mfa_secret ?? undefined,
+    mfaPendingSecret: doc.mfa_pending_secret ?? undefined,
     createdAt: doc.created_at,
     updatedAt: doc.updated_at,
   };

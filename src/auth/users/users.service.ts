@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { ApiException } from '../../common/problem/api-exception';
 import { UserCreateDto, UserResponseDto, UserUpdateDto } from '../dto/user.dto';
@@ -6,6 +7,26 @@ import { toUserResponse } from '../dto/user.mapper';
 import { PasswordHasher } from '../password-hasher';
 import { AuthenticatedUser } from '../roles';
 import { UserChanges, UsersRepository } from './users.repository';
+
+/** Where the generated first-start password is shown: the console itself (standard error by default). */
+export const ADMIN_NOTICE_WRITER = Symbol('ADMIN_NOTICE_WRITER');
+export const writeToConsole = (text: string): void => void process.stderr.write(text);
+
+function firstStartNotice(username: string, password: string): string {
+  const line = '='.repeat(72);
+  return [
+    '',
+    line,
+    '  First start: an admin user was created with a generated password.',
+    `    username: ${username}`,
+    `    password: ${password}`,
+    '  It is shown this once. Log in and change it (POST /api/v1/auth/password);',
+    '  until then the token you get can do nothing else.',
+    line,
+    '',
+    '',
+  ].join('\n');
+}
 
 @Injectable()
 export class UsersService implements OnApplicationBootstrap {
@@ -15,16 +36,27 @@ export class UsersService implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
+    @Inject(ADMIN_NOTICE_WRITER) private readonly console: (text: string) => void,
   ) {}
 
-  /** First start: when no active admin exists, create (or re-enable) the configured one. */
+  /**
+   * First start: when no active admin exists, create (or re-enable) the configured one. Without
+   * ADMIN_PASSWORD a strong password is generated, shown once on the console (never in the JSON
+   * log, which may be shipped elsewhere) and must be changed at first login.
+   */
   async onApplicationBootstrap(): Promise<void> {
     if ((await this.users.countActiveAdmins()) > 0) return;
-    const { username, password } = this.config.admin;
+    const { username } = this.config.admin;
+    const generated = this.config.admin.password === undefined;
+    const password = this.config.admin.password ?? randomBytes(18).toString('base64url');
     const hash = await this.hasher.hash(password);
-    const created = await this.users.create(username, hash, 'admin');
-    if (!created) await this.users.update(username, { role: 'admin', active: true, passwordHash: hash });
-    this.logger.log({ msg: 'bootstrap admin ready', username });
+    const created = await this.users.create(username, hash, 'admin', generated);
+    if (!created) {
+      await this.users.update(username, { role: 'admin', active: true, passwordHash: hash });
+      if (generated) await this.users.requirePasswordChange(username);
+    }
+    this.logger.log({ msg: 'bootstrap admin ready', username, generated_password: generated });
+    if (generated) this.console(firstStartNotice(username, password));
   }
 
   async list(): Promise<UserResponseDto[]> {

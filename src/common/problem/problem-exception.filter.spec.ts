@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import {
   MongoClientClosedError,
+  MongoExpiredSessionError,
   MongoNetworkError,
   MongoNetworkTimeoutError,
   MongoServerClosedError,
@@ -105,6 +106,7 @@ describe('mapError', () => {
     ],
     ['MongoServerClosedError', new MongoServerClosedError()],
     ['MongoClientClosedError', new MongoClientClosedError()],
+    ['MongoExpiredSessionError', new MongoExpiredSessionError()],
   ])(
     'answers %s as 503 DATABASE_UNAVAILABLE with Retry-After, hiding the driver message',
     (_name, error) => {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, trusted, Types } from 'mongoose';
+import { Model, Types } from 'mongoose';
 import { READ_CONNECTION } from '../database/database.constants';
+import { Condition, DocumentReader } from '../database/document-reader';
 import { isDuplicateKey } from '../customers/customers.repository';
 import { AuditAction, AuditEntry } from './audit-entry';
 import { AuditEvent } from './audit-event.schema';
@@ -24,6 +25,7 @@ export class AuditRepository {
   constructor(
     @InjectModel(AuditEvent.name) private readonly events: Model<AuditEvent>,
     @InjectModel(AuditEvent.name, READ_CONNECTION) private readonly reads: Model<AuditEvent>,
+    private readonly documents: DocumentReader,
   ) {}
 
   async insertAll(customerId: string, entries: AuditEntry[]): Promise<void> {
@@ -46,37 +48,37 @@ export class AuditRepository {
     skip: number,
     limit: number,
   ): Promise<{ items: AuditEventRecord[]; total: number }> {
-    const filter = toFilter(criteria);
-    const [docs, total] = await Promise.all([
-      this.reads
-        .find(filter)
-        .sort({ at: -1, _id: -1 })
-        .skip(skip)
-        .limit(limit)
-        .lean<AuditEvent[]>()
-        .exec(),
-      this.reads.countDocuments(filter).exec(),
-    ]);
-    return { items: docs, total };
+    return this.documents.page<AuditEventRecord>({
+      collection: 'audit_events',
+      where: toConditions(criteria),
+      sort: [{ field: 'at', type: 'date' }],
+      order: 'desc',
+      skip,
+      limit,
+      select: 'all',
+    });
   }
 }
 
-function toFilter(criteria: AuditCriteria): Record<string, unknown> {
-  const filter: Record<string, unknown> = {};
-  if (criteria.customerId) filter.customer_id = new Types.ObjectId(criteria.customerId);
-  if (criteria.action) filter.action = criteria.action;
-  if (criteria.actor) filter['actor.username'] = criteria.actor;
-  if (criteria.since || criteria.until) {
-    filter.at = trusted({
-      ...(criteria.since && { $gte: criteria.since }),
-      ...(criteria.until && { $lte: criteria.until }),
-    });
-  }
+function toConditions(criteria: AuditCriteria): Condition[] {
+  const where: Condition[] = [];
+  const customer = (id: string): Condition => ({
+    field: 'customer_id',
+    type: 'objectId',
+    op: 'eq',
+    value: id,
+  });
+  if (criteria.customerId) where.push(customer(criteria.customerId));
+  if (criteria.action)
+    where.push({ field: 'action', type: 'string', op: 'eq', value: criteria.action });
+  if (criteria.actor)
+    where.push({ field: 'actor.username', type: 'string', op: 'eq', value: criteria.actor });
+  if (criteria.since || criteria.until)
+    where.push({ field: 'at', type: 'date', op: 'range', gte: criteria.since, lte: criteria.until });
   if (criteria.phone) {
     const { phoneNumber, holderId } = criteria.phone;
-    if (holderId)
-      filter.$or = [{ phone_number: phoneNumber }, { customer_id: new Types.ObjectId(holderId) }];
-    else filter.phone_number = phoneNumber;
+    const phone: Condition = { field: 'phone_number', type: 'string', op: 'eq', value: phoneNumber };
+    where.push(holderId ? { op: 'anyOf', branches: [[phone], [customer(holderId)]] } : phone);
   }
-  return filter;
+  return where;
 }

@@ -9,9 +9,10 @@ import {
   TransactionEffect,
 } from './customer-rules';
 import { READ_CONNECTION } from '../database/database.constants';
+import { Condition, DocumentQuery, DocumentReader, TypedField } from '../database/document-reader';
 import { Customer } from './customer.schema';
 import { KeyedMutex } from './keyed-mutex';
-import { buildSearchFilter, SEARCH_KEYS_VERSION, searchKeysFor, sortKey } from './search-keys';
+import { SEARCH_KEYS_VERSION, searchCondition, searchKeysFor, sortKey } from './search-keys';
 
 /** A customer as the service sees it: no search keys, outbox or other storage details. */
 export interface CustomerRecord {
@@ -73,14 +74,35 @@ export interface CustomerStatsRecord {
 /** The unique phone index refused a write. */
 export class PhoneTakenError extends Error {}
 
-const SORT_KEYS: Record<CustomerSortField, string[]> = {
-  created_at: ['created_at'],
-  updated_at: ['updated_at'],
-  first_name: ['first_name_sort', 'last_name_sort'],
-  last_name: ['last_name_sort', 'first_name_sort'],
-  phone_number: ['phone_number'],
-  total_transactions: ['total_transactions'],
-  active_loans: ['active_loans'],
+const SORT_KEYS: Record<CustomerSortField, TypedField[]> = {
+  created_at: [{ field: 'created_at', type: 'date' }],
+  updated_at: [{ field: 'updated_at', type: 'date' }],
+  first_name: [
+    { field: 'first_name_sort', type: 'string' },
+    { field: 'last_name_sort', type: 'string' },
+  ],
+  last_name: [
+    { field: 'last_name_sort', type: 'string' },
+    { field: 'first_name_sort', type: 'string' },
+  ],
+  phone_number: [{ field: 'phone_number', type: 'string' }],
+  total_transactions: [{ field: 'total_transactions', type: 'number' }],
+  active_loans: [{ field: 'active_loans', type: 'number' }],
+};
+
+/** What a page returns of each customer (what toRecord reads), with the stored types. */
+const RECORD_FIELDS: Exclude<DocumentQuery['select'], 'all'> = {
+  phone_number: 'string',
+  first_name: 'string',
+  last_name: 'string',
+  email: 'string',
+  notes: 'string',
+  status: 'string',
+  total_transactions: 'number',
+  active_loans: 'number',
+  version: 'number',
+  created_at: 'date',
+  updated_at: 'date',
 };
 
 const INTERNAL_FIELDS = {
@@ -108,6 +130,7 @@ export class CustomersRepository {
     @InjectModel(Customer.name) private readonly customers: Model<Customer>,
     // Reads that decide nothing (pages, lookups, stats) use their own pool: see DatabaseModule.
     @InjectModel(Customer.name, READ_CONNECTION) private readonly reads: Model<Customer>,
+    private readonly documents: DocumentReader,
   ) {}
 
   async findByPhone(phone: string): Promise<CustomerRecord | undefined> {
@@ -186,24 +209,17 @@ export class CustomersRepository {
   }
 
   async list(criteria: CustomerListCriteria): Promise<{ items: CustomerRecord[]; total: number }> {
-    const filter = { ...statusFilter(criteria.statuses), ...buildSearchFilter(criteria.search) };
-    const direction: SortOrder = criteria.sortOrder === 'asc' ? 1 : -1;
-    const sort: Record<string, SortOrder> = {};
-    for (const key of [...SORT_KEYS[criteria.sortBy], '_id']) sort[key] = direction;
-    const docs = await this.reads
-      .find(filter, INTERNAL_FIELDS)
-      .sort(sort)
-      .skip(criteria.skip)
-      .limit(criteria.limit)
-      .lean<Customer[]>()
-      .exec();
-    // A first page that is not full already holds every match: no need to count (on FerretDB a
-    // count scans and decodes every match again).
-    const total =
-      criteria.skip === 0 && docs.length < criteria.limit
-        ? docs.length
-        : await this.reads.countDocuments(filter).exec();
-    return { items: docs.map(toRecord), total };
+    const search = searchCondition(criteria.search);
+    const { items, total } = await this.documents.page<Customer>({
+      collection: 'customers',
+      where: [statusCondition(criteria.statuses), ...(search ? [search] : [])],
+      sort: SORT_KEYS[criteria.sortBy],
+      order: criteria.sortOrder,
+      skip: criteria.skip,
+      limit: criteria.limit,
+      select: RECORD_FIELDS,
+    });
+    return { items: items.map(toRecord), total };
   }
 
   /**
@@ -304,35 +320,33 @@ export class CustomersRepository {
   }
 
   async stats(createdSince: Date): Promise<CustomerStatsRecord> {
-    const [counts, loans, transactions, customersWithActiveLoans, newCustomersSince] =
-      await Promise.all([
-        this.sumByStatus(1),
-        this.sumByStatus('$active_loans'),
-        this.sumByStatus('$total_transactions'),
-        this.reads.countDocuments({ active_loans: trusted({ $gt: 0 }) }).exec(),
-        this.reads.countDocuments({ created_at: trusted({ $gte: createdSince }) }).exec(),
-      ]);
-    const byStatus = Object.fromEntries(
-      CUSTOMER_STATUSES.map((status) => [
-        status,
-        {
-          count: counts.get(status) ?? 0,
-          activeLoans: loans.get(status) ?? 0,
-          transactions: transactions.get(status) ?? 0,
-        },
+    const [groups, customersWithActiveLoans, newCustomersSince] = await Promise.all([
+      this.documents.summarize({
+        collection: 'customers',
+        groupBy: { field: 'status', type: 'string' },
+        sum: ['active_loans', 'total_transactions'],
+      }),
+      this.documents.count('customers', [
+        { field: 'active_loans', type: 'number', op: 'range', gt: 0 },
       ]),
+      this.documents.count('customers', [
+        { field: 'created_at', type: 'date', op: 'range', gte: createdSince },
+      ]),
+    ]);
+    const byStatus = Object.fromEntries(
+      CUSTOMER_STATUSES.map((status) => {
+        const group = groups.get(status);
+        return [
+          status,
+          {
+            count: group?.count ?? 0,
+            activeLoans: group?.sums.active_loans ?? 0,
+            transactions: group?.sums.total_transactions ?? 0,
+          },
+        ];
+      }),
     ) as CustomerStatsRecord['byStatus'];
     return { byStatus, customersWithActiveLoans, newCustomersSince };
-  }
-
-  /** One accumulator per $group: FerretDB 1.24 answers 0 for every accumulator after the first. */
-  private async sumByStatus(value: 1 | string): Promise<Map<string, number>> {
-    const groups = await this.reads
-      .aggregate<{ _id: string; total: number }>([
-        { $group: { _id: '$status', total: { $sum: value } } },
-      ])
-      .exec();
-    return new Map(groups.map((group) => [group._id, group.total]));
   }
 
   // --- audit outbox ---
@@ -414,12 +428,14 @@ export class CustomersRepository {
   }
 }
 
-function statusFilter(statuses: CustomerStatus[] | undefined): Record<string, unknown> {
-  if (statuses && statuses.length === 1) return { status: statuses[0] };
-  if (statuses && statuses.length > 1) return { status: trusted({ $in: statuses }) };
+function statusCondition(statuses: CustomerStatus[] | undefined): Condition {
+  const field = 'status';
+  if (statuses && statuses.length === 1) return { field, type: 'string', op: 'eq', value: statuses[0] };
+  if (statuses && statuses.length > 1) return { field, type: 'string', op: 'in', values: statuses };
   // A single $ne is pushed down to FerretDB's backend; $nin would be evaluated in memory.
-  if (HIDDEN_BY_DEFAULT.length === 1) return { status: trusted({ $ne: HIDDEN_BY_DEFAULT[0] }) };
-  return { status: trusted({ $nin: HIDDEN_BY_DEFAULT }) };
+  if (HIDDEN_BY_DEFAULT.length === 1)
+    return { field, type: 'string', op: 'ne', value: HIDDEN_BY_DEFAULT[0] };
+  return { field, type: 'string', op: 'nin', values: [...HIDDEN_BY_DEFAULT] };
 }
 
 function derivedFields(profile: Pick<CustomerProfile, 'phone_number' | 'first_name' | 'last_name'>) {

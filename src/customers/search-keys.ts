@@ -1,5 +1,6 @@
 import { trusted } from 'mongoose';
 import { normalizePhone } from '../common/phone/phone';
+import type { Condition } from '../database/document-reader';
 
 /**
  * Search served by one multikey index: at write time each customer stores the prefixes of its
@@ -148,4 +149,12 @@ export function buildSearchFilter(search: string | undefined): Record<string, un
   if (terms.length === 1) return { search_keys: terms[0] };
   const mostSelective = [...terms].sort((a, b) => b.length - a.length)[0];
   return { search_keys: trusted({ $eq: mostSelective, $all: terms }) };
+}
+
+/** The search as a read-port condition (undefined: no search), the same match as buildSearchFilter. */
+export function searchCondition(search: string | undefined): Condition | undefined {
+  const terms = searchTerms(search);
+  if (terms.length === 0 && !search?.trim()) return undefined;
+  const values = terms.length ? terms : [MATCHES_NOTHING];
+  return { field: 'search_keys', type: 'string', op: 'containsAll', values };
 }

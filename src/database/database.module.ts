@@ -1,6 +1,9 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
-import mongoose from 'mongoose';
+import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
+import mongoose, { Connection } from 'mongoose';
+import { DocumentReader } from './document-reader';
+import { FerretDbPostgresReader } from './ferretdb-postgres-reader';
+import { MongoDocumentReader } from './mongo-document-reader';
 import { READ_CONNECTION } from './database.constants';
 import { DATABASE_URI, DatabaseWatchdog } from './database-watchdog';
 import { FERRETDB_POSTGRES_URL, PostgresIndexes } from './postgres-indexes';
@@ -58,6 +61,8 @@ export class DatabaseModule {
   ): DynamicModule {
     return {
       module: DatabaseModule,
+      global: true,
+      exports: [DocumentReader],
       imports: [
         MongooseModule.forRootAsync({
           useFactory: async () => {
@@ -83,8 +88,9 @@ export class DatabaseModule {
         }),
       ],
       providers: options.lazy
-        ? []
+        ? [readerProvider(undefined)]
         : [
+            readerProvider(options.ferretDbPostgresUrl),
             { provide: DATABASE_URI, useValue: uri },
             DatabaseWatchdog,
             { provide: FERRETDB_POSTGRES_URL, useValue: options.ferretDbPostgresUrl },
@@ -92,6 +98,24 @@ export class DatabaseModule {
           ],
     };
   }
+}
+
+/**
+ * Which adapter answers the read port: on FerretDB with its PostgreSQL within reach, SQL on the
+ * tables FerretDB writes (FerretDB 1.24 sorts and counts in memory after decoding every match);
+ * otherwise Mongoose on the read connection.
+ */
+function readerProvider(ferretDbPostgresUrl: string | undefined) {
+  return {
+    provide: DocumentReader,
+    inject: [getConnectionToken(READ_CONNECTION)],
+    useFactory: (reads: Connection): DocumentReader => {
+      if (!ferretDbPostgresUrl) return new MongoDocumentReader(reads);
+      const database = reads.db?.databaseName ?? reads.name;
+      new Logger('Database').log('reads answered from FerretDB\'s PostgreSQL tables');
+      return FerretDbPostgresReader.connect(ferretDbPostgresUrl, database);
+    },
+  };
 }
 
 function connectionOptions(maxPoolSize: number, lazy?: boolean) {

@@ -74,10 +74,21 @@ function toConditions(criteria: AuditCriteria): Condition[] {
   if (criteria.actor)
     where.push({ field: 'actor.username', type: 'string', op: 'eq', value: criteria.actor });
   if (criteria.since || criteria.until)
-    where.push({ field: 'at', type: 'date', op: 'range', gte: criteria.since, lte: criteria.until });
+    where.push({
+      field: 'at',
+      type: 'date',
+      op: 'range',
+      gte: criteria.since,
+      lte: criteria.until,
+    });
   if (criteria.phone) {
     const { phoneNumber, holderId } = criteria.phone;
-    const phone: Condition = { field: 'phone_number', type: 'string', op: 'eq', value: phoneNumber };
+    const phone: Condition = {
+      field: 'phone_number',
+      type: 'string',
+      op: 'eq',
+      value: phoneNumber,
+    };
     where.push(holderId ? { op: 'anyOf', branches: [[phone], [customer(holderId)]] } : phone);
   }
   return where;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, SortOrder, trusted, Types, UpdateQuery } from 'mongoose';
+import { Model, trusted, Types, UpdateQuery } from 'mongoose';
 import type { AuditEntry } from '../audit/audit-entry';
 import {
   CUSTOMER_STATUSES,
@@ -430,7 +430,8 @@ export class CustomersRepository {
 
 function statusCondition(statuses: CustomerStatus[] | undefined): Condition {
   const field = 'status';
-  if (statuses && statuses.length === 1) return { field, type: 'string', op: 'eq', value: statuses[0] };
+  if (statuses && statuses.length === 1)
+    return { field, type: 'string', op: 'eq', value: statuses[0] };
   if (statuses && statuses.length > 1) return { field, type: 'string', op: 'in', values: statuses };
   // A single $ne is pushed down to FerretDB's backend; $nin would be evaluated in memory.
   if (HIDDEN_BY_DEFAULT.length === 1)
@@ -438,7 +439,9 @@ function statusCondition(statuses: CustomerStatus[] | undefined): Condition {
   return { field, type: 'string', op: 'nin', values: [...HIDDEN_BY_DEFAULT] };
 }
 
-function derivedFields(profile: Pick<CustomerProfile, 'phone_number' | 'first_name' | 'last_name'>) {
+function derivedFields(
+  profile: Pick<CustomerProfile, 'phone_number' | 'first_name' | 'last_name'>,
+) {
   return {
     search_keys: searchKeysFor(profile),
     first_name_sort: sortKey(profile.first_name),

@@ -112,7 +112,7 @@ function readerProvider(ferretDbPostgresUrl: string | undefined) {
     useFactory: (reads: Connection): DocumentReader => {
       if (!ferretDbPostgresUrl) return new MongoDocumentReader(reads);
       const database = reads.db?.databaseName ?? reads.name;
-      new Logger('Database').log('reads answered from FerretDB\'s PostgreSQL tables');
+      new Logger('Database').log("reads answered from FerretDB's PostgreSQL tables");
       return FerretDbPostgresReader.connect(ferretDbPostgresUrl, database);
     },
   };

@@ -104,10 +104,14 @@ export class FerretDbPostgresReader extends DocumentReader {
           )
           .join(', ')
       : '_jsonb';
-    const rows = await this.query<Record<string, unknown>>(query.collection, (table) => {
-      params.length = 0;
-      return `SELECT ${columns} FROM ${table} WHERE ${where(query.where, params)} ORDER BY ${orderBy} OFFSET ${offsetOf(query.skip)} LIMIT ${offsetOf(query.limit)}`;
-    }, params);
+    const rows = await this.query<Record<string, unknown>>(
+      query.collection,
+      (table) => {
+        params.length = 0;
+        return `SELECT ${columns} FROM ${table} WHERE ${where(query.where, params)} ORDER BY ${orderBy} OFFSET ${offsetOf(query.skip)} LIMIT ${offsetOf(query.limit)}`;
+      },
+      params,
+    );
     if (!selected) {
       return rows.map((row) => {
         const doc = row._jsonb as Record<string, unknown> & { $s: SjsonSchema };
@@ -127,10 +131,14 @@ export class FerretDbPostgresReader extends DocumentReader {
 
   async count(collection: string, conditions: Condition[]): Promise<number> {
     const params: unknown[] = [];
-    const rows = await this.query<{ n: string }>(collection, (table) => {
-      params.length = 0;
-      return `SELECT count(*) AS n FROM ${table} WHERE ${where(conditions, params)}`;
-    }, params);
+    const rows = await this.query<{ n: string }>(
+      collection,
+      (table) => {
+        params.length = 0;
+        return `SELECT count(*) AS n FROM ${table} WHERE ${where(conditions, params)}`;
+      },
+      params,
+    );
     return rows.length ? Number(rows[0].n) : 0;
   }
 
@@ -169,7 +177,10 @@ export class FerretDbPostgresReader extends DocumentReader {
       const table = await this.table(collection, attempt > 0);
       if (!table) return [];
       try {
-        const result = await this.pool.query<R>(sql(`${ident(this.database)}.${ident(table)}`), params);
+        const result = await this.pool.query<R>(
+          sql(`${ident(this.database)}.${ident(table)}`),
+          params,
+        );
         return result.rows;
       } catch (error) {
         if ((error as { code?: string }).code !== UNDEFINED_TABLE || attempt > 0) throw error;

@@ -9,7 +9,13 @@ import {
   TransactionEffect,
 } from './customer-rules';
 import { READ_CONNECTION } from '../database/database.constants';
-import { Condition, DocumentQuery, DocumentReader, TypedField } from '../database/document-reader';
+import {
+  Condition,
+  DocumentQuery,
+  DocumentReader,
+  Summary,
+  TypedField,
+} from '../database/document-reader';
 import { Customer } from './customer.schema';
 import { KeyedMutex } from './keyed-mutex';
 import { SEARCH_KEYS_VERSION, searchCondition, searchKeysFor, sortKey } from './search-keys';
@@ -88,6 +94,15 @@ const SORT_KEYS: Record<CustomerSortField, TypedField[]> = {
   phone_number: [{ field: 'phone_number', type: 'string' }],
   total_transactions: [{ field: 'total_transactions', type: 'number' }],
   active_loans: [{ field: 'active_loans', type: 'number' }],
+};
+
+/** Totals the database may keep as customers are written (stats, and the list's total by status). */
+const CUSTOMER_SUMMARY: Summary = {
+  collection: 'customers',
+  groupBy: { field: 'status', type: 'string' },
+  sum: ['active_loans', 'total_transactions'],
+  countPositive: ['active_loans'],
+  perDay: 'created_at',
 };
 
 /** What a page returns of each customer (what toRecord reads), with the stored types. */
@@ -210,15 +225,18 @@ export class CustomersRepository {
 
   async list(criteria: CustomerListCriteria): Promise<{ items: CustomerRecord[]; total: number }> {
     const search = searchCondition(criteria.search);
-    const { items, total } = await this.documents.page<Customer>({
-      collection: 'customers',
-      where: [statusCondition(criteria.statuses), ...(search ? [search] : [])],
-      sort: SORT_KEYS[criteria.sortBy],
-      order: criteria.sortOrder,
-      skip: criteria.skip,
-      limit: criteria.limit,
-      select: RECORD_FIELDS,
-    });
+    const { items, total } = await this.documents.page<Customer>(
+      {
+        collection: 'customers',
+        where: [statusCondition(criteria.statuses), ...(search ? [search] : [])],
+        sort: SORT_KEYS[criteria.sortBy],
+        order: criteria.sortOrder,
+        skip: criteria.skip,
+        limit: criteria.limit,
+        select: RECORD_FIELDS,
+      },
+      CUSTOMER_SUMMARY,
+    );
     return { items: items.map(toRecord), total };
   }
 
@@ -321,17 +339,17 @@ export class CustomersRepository {
 
   async stats(createdSince: Date): Promise<CustomerStatsRecord> {
     const [groups, customersWithActiveLoans, newCustomersSince] = await Promise.all([
-      this.documents.summarize({
-        collection: 'customers',
-        groupBy: { field: 'status', type: 'string' },
-        sum: ['active_loans', 'total_transactions'],
-      }),
-      this.documents.count('customers', [
-        { field: 'active_loans', type: 'number', op: 'range', gt: 0 },
-      ]),
-      this.documents.count('customers', [
-        { field: 'created_at', type: 'date', op: 'range', gte: createdSince },
-      ]),
+      this.documents.summarize(CUSTOMER_SUMMARY),
+      this.documents.count(
+        'customers',
+        [{ field: 'active_loans', type: 'number', op: 'range', gt: 0 }],
+        CUSTOMER_SUMMARY,
+      ),
+      this.documents.count(
+        'customers',
+        [{ field: 'created_at', type: 'date', op: 'range', gte: createdSince }],
+        CUSTOMER_SUMMARY,
+      ),
     ]);
     const byStatus = Object.fromEntries(
       CUSTOMER_STATUSES.map((status) => {

@@ -49,12 +49,22 @@ export interface GroupTotals {
   sums: Record<string, number>;
 }
 
+/**
+ * Totals a collection keeps per value of one field. An adapter may keep them up to date as
+ * documents are written (so that reading them does not grow with the collection) and then also
+ * answer from them the counts they cover: conditions only on `groupBy` (`eq`/`in`/`ne`/`nin`),
+ * `> 0` on a `countPositive` field, `>=` on the `perDay` date field.
+ */
 export interface Summary {
   collection: string;
   /** The field the documents are grouped by (its value as the map's key). */
   groupBy: TypedField;
   /** Numeric fields summed per group. */
   sum: string[];
+  /** Numeric fields whose documents with a value above 0 are counted. */
+  countPositive?: string[];
+  /** A date field whose documents are counted per UTC day. */
+  perDay?: string;
 }
 
 export interface Page<T> {
@@ -68,18 +78,19 @@ export abstract class DocumentReader {
 
   abstract find<T>(query: DocumentQuery): Promise<T[]>;
 
-  abstract count(collection: string, where: Condition[]): Promise<number>;
+  /** The number of matches; `summary`: one the collection keeps, which may answer it. */
+  abstract count(collection: string, where: Condition[], summary?: Summary): Promise<number>;
 
   /** Count and sums per value of `groupBy`, over the whole collection. */
   abstract summarize(summary: Summary): Promise<Map<string, GroupTotals>>;
 
   /** One page and the number of matches. A first page that is not full holds them all: not counted. */
-  async page<T>(query: DocumentQuery): Promise<Page<T>> {
+  async page<T>(query: DocumentQuery, summary?: Summary): Promise<Page<T>> {
     const items = await this.find<T>(query);
     const total =
       query.skip === 0 && items.length < query.limit
         ? items.length
-        : await this.count(query.collection, query.where);
+        : await this.count(query.collection, query.where, summary);
     return { items, total };
   }
 }

@@ -10,44 +10,13 @@ import {
   Value,
 } from './document-reader';
 import { decodeDocument, decodeField, SjsonElement, SjsonSchema } from './ferretdb-sjson';
+import { ident, jsonPath, literal, sortExpression } from './ferretdb-sql';
+import { FerretDbSummary } from './ferretdb-summaries';
 
 const METADATA_TABLE = '_ferretdb_database_metadata';
 /** Reads give up a little before the HTTP request timeout, as on the MongoDB path. */
 const STATEMENT_TIMEOUT_MS = 8000;
 const UNDEFINED_TABLE = '42P01';
-
-/** A PostgreSQL identifier, always quoted. */
-export function ident(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-export function literal(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
-/** The jsonb at a dotted path of the document. */
-export function jsonPath(field: string): string {
-  return `(_jsonb ${field
-    .split('.')
-    .map((part) => `-> ${literal(part)}`)
-    .join(' ')})`;
-}
-
-/**
- * The comparable form of a field, as the btree indexes are built on: strings (and ObjectIds, as
- * hex) in byte order (`COLLATE "C"`, which is MongoDB's binary order in a UTF-8 database),
- * numbers and dates (milliseconds) as numeric, booleans as jsonb.
- */
-export function sortExpression({ field, type }: TypedField): string {
-  if (type === 'string' || type === 'objectId') {
-    const parts = field.split('.');
-    const last = parts.pop()!;
-    const base = parts.length ? jsonPath(parts.join('.')) : '_jsonb';
-    return `((${base} ->> ${literal(last)}) COLLATE "C")`;
-  }
-  if (type === 'number' || type === 'date') return `((${jsonPath(field)})::numeric)`;
-  return jsonPath(field);
-}
 
 const ID: TypedField = { field: '_id', type: 'objectId' };
 
@@ -60,6 +29,7 @@ const ID: TypedField = { field: '_id', type: 'objectId' };
 export class FerretDbPostgresReader extends DocumentReader {
   readonly engine = 'ferretdb-postgresql';
   private tables?: Map<string, string>;
+  private readonly summaries = new Map<string, FerretDbSummary>();
 
   constructor(
     private readonly pool: Pool,
@@ -129,7 +99,11 @@ export class FerretDbPostgresReader extends DocumentReader {
     });
   }
 
-  async count(collection: string, conditions: Condition[]): Promise<number> {
+  async count(collection: string, conditions: Condition[], summary?: Summary): Promise<number> {
+    if (summary?.collection === collection) {
+      const answered = await this.countFromSummary(summary, conditions);
+      if (answered !== undefined) return answered;
+    }
     const params: unknown[] = [];
     const rows = await this.query<{ n: string }>(
       collection,
@@ -143,24 +117,44 @@ export class FerretDbPostgresReader extends DocumentReader {
   }
 
   async summarize(summary: Summary): Promise<Map<string, GroupTotals>> {
-    const key = sortExpression(summary.groupBy);
-    const sums = summary.sum
-      .map((field, i) => `, coalesce(sum((${jsonPath(field)})::numeric), 0) AS s${i}`)
-      .join('');
-    const rows = await this.query<Record<string, string>>(
-      summary.collection,
-      (table) => `SELECT ${key} AS k, count(*) AS n${sums} FROM ${table} GROUP BY 1`,
-      [],
-    );
-    return new Map(
-      rows.map((row) => [
-        row.k,
-        {
-          count: Number(row.n),
-          sums: Object.fromEntries(summary.sum.map((field, i) => [field, Number(row[`s${i}`])])),
-        },
+    const kept = await this.summary(summary);
+    return kept ? kept.totals(this.pool) : new Map();
+  }
+
+  /** The summary, created and filled if need be (undefined: no such collection yet). */
+  private async summary(summary: Summary): Promise<FerretDbSummary | undefined> {
+    const table = await this.table(summary.collection, false);
+    if (!table) return undefined;
+    const key = JSON.stringify(summary);
+    let kept = this.summaries.get(key);
+    if (!kept) this.summaries.set(key, (kept = new FerretDbSummary(summary, this.database)));
+    await kept.ensure(this.pool, table);
+    return kept;
+  }
+
+  private async countFromSummary(
+    summary: Summary,
+    conditions: Condition[],
+  ): Promise<number | undefined> {
+    const kept = await this.summary(summary);
+    if (!kept) return 0;
+    const params: unknown[] = [];
+    const sql = kept.countQuery(conditions, params);
+    if (sql) {
+      const { rows } = await this.pool.query<{ n: string }>(sql, params);
+      return Number(rows[0].n);
+    }
+    const days = kept.dayRange(conditions);
+    if (!days) return undefined;
+    // The first day in part from the table (its btree index on the date), whole days after it.
+    const field = (conditions[0] as { field: string }).field;
+    const [partial, whole] = await Promise.all([
+      this.count(summary.collection, [
+        { field, type: 'date', op: 'range', gte: days.since, lt: days.nextDay },
       ]),
-    );
+      this.pool.query<{ n: string }>(kept.daysFromQuery(days.nextDay)),
+    ]);
+    return partial + Number(whole.rows[0].n);
   }
 
   /**

@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { Connection, Model } from 'mongoose';
 import { Client } from 'pg';
 import type { FieldType, TypedField } from './document-reader';
-import { ferretDbTables, ident, literal, sortExpression } from './ferretdb-postgres-reader';
+import { ferretDbTables } from './ferretdb-postgres-reader';
+import { ident, literal, sortExpression } from './ferretdb-sql';
 
 export const FERRETDB_POSTGRES_URL = Symbol('FERRETDB_POSTGRES_URL');
 

@@ -43,6 +43,8 @@ const searchPath = (search: string) => `${API}?search=${encodeURIComponent(searc
 
 /** Phones for created customers: the 9xx area codes, which the seeder leaves free. */
 let createdCount = 0;
+/** Each status change takes the next customer (the probe included), so that none is suspended twice. */
+let suspendedCount = 0;
 const namePrng = new Prng(42);
 
 const listCriteria = (criteria: Partial<CustomerListCriteria>): CustomerListCriteria => ({
@@ -181,9 +183,9 @@ export function scenarios(
       title: 'status change (suspend)',
       writes: true,
       // Each request suspends another active customer: every one is allowed.
-      http: (i) => ({
+      http: () => ({
         method: 'POST',
-        path: `${API}/${nth(sample.statusPhones, i)}/suspend?reason=bench%20run`,
+        path: `${API}/${nth(sample.statusPhones, suspendedCount++)}/suspend?reason=bench%20run`,
       }),
       driver: {},
     },
@@ -194,7 +196,7 @@ export function scenarios(
       // Per 20 requests: 10 gets, 4 searches, a list, a history, 2 creates, 2 transactions.
       http: (i) => {
         const slot = i % 20;
-        if (slot < mixedReads.length) return { method: 'GET', path: mixedReads[slot](i) };
+        if (slot < mixedReads.length) return { method: 'GET', path: mixedReads[slot](i), body: '' };
         if (slot < 18)
           return {
             method: 'POST',

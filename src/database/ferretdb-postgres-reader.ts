@@ -78,7 +78,9 @@ export class FerretDbPostgresReader extends DocumentReader {
       query.collection,
       (table) => {
         params.length = 0;
-        return `SELECT ${columns} FROM ${table} WHERE ${where(query.where, params)} ORDER BY ${orderBy} OFFSET ${offsetOf(query.skip)} LIMIT ${offsetOf(query.limit)}`;
+        // Fields are taken out of the page's rows only: a projection in the scan itself would run
+        // for every skipped row too.
+        return `SELECT ${columns} FROM (SELECT _jsonb FROM ${table} WHERE ${where(query.where, params)} ORDER BY ${orderBy} OFFSET ${offsetOf(query.skip)} LIMIT ${offsetOf(query.limit)}) page`;
       },
       params,
     );

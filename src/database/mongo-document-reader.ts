@@ -53,10 +53,10 @@ export class MongoDocumentReader extends DocumentReader {
           { $group: { _id: `$${summary.groupBy.field}`, total: { $sum: value } } } as PipelineStage,
         ])
         .exec();
-    const [counts, ...sums] = await Promise.all([
-      group(1),
-      ...summary.sum.map((field) => group(`$${field}`)),
-    ]);
+    // One after another: on FerretDB each decodes every document in memory.
+    const counts = await group(1);
+    const sums: Array<Array<{ _id: string; total: number }>> = [];
+    for (const field of summary.sum) sums.push(await group(`$${field}`));
     const totals = new Map<string, GroupTotals>();
     const at = (key: string) => {
       let entry = totals.get(key);

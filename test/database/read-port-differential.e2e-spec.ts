@@ -21,8 +21,8 @@ import { startTestApp, TestApp } from '../support/test-app';
 const postgresUrl = process.env.TEST_FERRETDB_POSTGRES_URL;
 const onFerretDbPostgres = postgresUrl ? describe : describe.skip;
 
-const CUSTOMERS = 1500;
-const EVENTS = 1500;
+const CUSTOMERS = 1200;
+const EVENTS = 1200;
 
 /** mulberry32: the same data set on every run. */
 function prng(seed: number) {
@@ -169,7 +169,7 @@ const PAGES = [
   { skip: 0, limit: 10 },
   { skip: 10, limit: 10 },
   { skip: 100, limit: 100 },
-  { skip: 1490, limit: 20 },
+  { skip: 1190, limit: 20 },
 ];
 
 /**
@@ -314,7 +314,7 @@ onFerretDbPostgres('read port: both adapters answer the same on the same databas
       ]);
       expect(actual).toEqual(expected);
     }
-  });
+  }, 150_000); // ~25 s on a quiet machine: the reference side decodes every match in FerretDB
 
   it('stats', async () => {
     const since = new Date(T0 + 20 * 3_600_000);
@@ -324,7 +324,7 @@ onFerretDbPostgres('read port: both adapters answer the same on the same databas
     ]);
     expect(actual).toEqual(expected);
     expect(expected.newCustomersSince).toBeGreaterThan(0);
-  });
+  }, 90_000);
 
   it('history and audit filters', async () => {
     const holder = customerDocs[3];
@@ -361,7 +361,7 @@ onFerretDbPostgres('read port: both adapters answer the same on the same databas
       first: [],
     });
     expect(nonEmpty).toBeGreaterThan(criteria.length * 0.7);
-  });
+  }, 90_000);
 
   it('stats and totals by status stay equal after inserts, updates and deletes', async () => {
     const collection = t.connection.db!.collection('customers');
@@ -405,7 +405,7 @@ onFerretDbPostgres('read port: both adapters answer the same on the same databas
       ]);
       expect({ statuses, total: b.total }).toEqual({ statuses, total: a.total });
     }
-  });
+  }, 90_000);
 
   it('a write is visible to the next read', async () => {
     const target = customerDocs[42];

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { READ_CONNECTION } from '../database/database.constants';
-import { Condition, DocumentReader } from '../database/document-reader';
+import { Condition, DocumentReader, Summary } from '../database/document-reader';
 import { isDuplicateKey } from '../customers/customers.repository';
 import { AuditAction, AuditEntry } from './audit-entry';
 import { AuditEvent } from './audit-event.schema';
@@ -18,6 +18,14 @@ export interface AuditCriteria {
 }
 
 export type AuditEventRecord = Omit<AuditEvent, '_id' | 'customer_id'>;
+
+/** Totals the database may keep as events are written (the total of an unfiltered or by-action page). */
+const AUDIT_SUMMARY: Summary = {
+  collection: 'audit_events',
+  groupBy: { field: 'action', type: 'string' },
+  sum: [],
+  perDay: 'at',
+};
 
 /** The audit store. Inserting an entry twice stores it once. */
 @Injectable()
@@ -48,15 +56,18 @@ export class AuditRepository {
     skip: number,
     limit: number,
   ): Promise<{ items: AuditEventRecord[]; total: number }> {
-    return this.documents.page<AuditEventRecord>({
-      collection: 'audit_events',
-      where: toConditions(criteria),
-      sort: [{ field: 'at', type: 'date' }],
-      order: 'desc',
-      skip,
-      limit,
-      select: 'all',
-    });
+    return this.documents.page<AuditEventRecord>(
+      {
+        collection: 'audit_events',
+        where: toConditions(criteria),
+        sort: [{ field: 'at', type: 'date' }],
+        order: 'desc',
+        skip,
+        limit,
+        select: 'all',
+      },
+      AUDIT_SUMMARY,
+    );
   }
 }
 

@@ -260,10 +260,7 @@ export async function dropPostgresDatabase(postgresUrl: string): Promise<void> {
 export async function postgresAnswers(postgresUrl: string, timeoutMs = 1500): Promise<boolean> {
   const url = new URL(postgresUrl);
   url.pathname = '/postgres';
-  const client = new Client({
-    connectionString: url.toString(),
-    connectionTimeoutMillis: timeoutMs,
-  });
+  const client = new Client({ connectionString: url.toString(), connectionTimeoutMillis: timeoutMs });
   try {
     await client.connect();
     await client.query('SELECT 1');

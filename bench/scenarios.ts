@@ -196,7 +196,7 @@ export function scenarios(
       // Per 20 requests: 10 gets, 4 searches, a list, a history, 2 creates, 2 transactions.
       http: (i) => {
         const slot = i % 20;
-        if (slot < mixedReads.length) return { method: 'GET', path: mixedReads[slot](i), body: '' };
+        if (slot < mixedReads.length) return { method: 'GET', path: mixedReads[slot](i) };
         if (slot < 18)
           return {
             method: 'POST',

@@ -81,9 +81,19 @@ export class FerretDbSummary {
       [base, `${this.table}_ins`],
     );
     if (present.rowCount) return;
+    this.building ??= this.build(pool, base).finally(() => (this.building = undefined));
+    await this.building;
+  }
+
+  /** One build at a time in this process; other processes wait for the lock, then find it built. */
+  private building?: Promise<void>;
+
+  private async build(pool: Pool, base: string): Promise<void> {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
+      // Filling it reads the whole table once (seconds at a million documents): no read time limit.
+      await client.query('SET LOCAL statement_timeout = 0');
       await client.query(`LOCK TABLE ${base} IN SHARE ROW EXCLUSIVE MODE`);
       const again = await client.query(
         'SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass($1) AND tgname = $2',

@@ -18,7 +18,11 @@ type Filter = Record<string, unknown>;
 export class MongoDocumentReader extends DocumentReader {
   readonly engine = 'mongodb';
 
-  constructor(private readonly connection: Connection) {
+  /** `maxTimeMS`: each query's time limit, instead of the connection's default read limit. */
+  constructor(
+    private readonly connection: Connection,
+    private readonly maxTimeMS?: number,
+  ) {
     super();
   }
 
@@ -36,12 +40,13 @@ export class MongoDocumentReader extends DocumentReader {
       .sort(sort)
       .skip(query.skip)
       .limit(query.limit)
+      .setOptions(this.limits())
       .lean<T[]>()
       .exec();
   }
 
   count(collection: string, where: Condition[]): Promise<number> {
-    return this.model(collection).countDocuments(toFilter(where)).exec();
+    return this.model(collection).countDocuments(toFilter(where)).setOptions(this.limits()).exec();
   }
 
   /** One accumulator per $group: FerretDB 1.24 answers 0 for every accumulator after the first. */
@@ -52,6 +57,7 @@ export class MongoDocumentReader extends DocumentReader {
         .aggregate<{ _id: string; total: number }>([
           { $group: { _id: `$${summary.groupBy.field}`, total: { $sum: value } } } as PipelineStage,
         ])
+        .option(this.limits())
         .exec();
     // One after another: on FerretDB each decodes every document in memory.
     const counts = await group(1);
@@ -68,6 +74,10 @@ export class MongoDocumentReader extends DocumentReader {
       for (const { _id, total } of sums[i]) at(_id).sums[field] = total;
     });
     return totals;
+  }
+
+  private limits(): { maxTimeMS?: number } {
+    return this.maxTimeMS === undefined ? {} : { maxTimeMS: this.maxTimeMS };
   }
 
   private model(collection: string): Model<unknown> {

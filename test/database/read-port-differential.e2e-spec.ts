@@ -212,7 +212,8 @@ onFerretDbPostgres('read port: both adapters answer the same on the same databas
     for (let i = 0; i < eventDocs.length; i += 1000)
       await db.collection('audit_events').insertMany(eventDocs.slice(i, i + 1000));
     postgresReader = FerretDbPostgresReader.connect(postgresUrl!, t.databaseName, 4);
-    const mongoReader = new SerialReader(reads);
+    // A minute per query: the reference decodes in memory and the machine may be loaded.
+    const mongoReader = new SerialReader(reads, 60_000);
     const models = {
       customers: t.app.get<Model<Customer>>(getModelToken(Customer.name)),
       customerReads: t.app.get<Model<Customer>>(getModelToken(Customer.name, READ_CONNECTION)),

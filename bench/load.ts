@@ -71,7 +71,11 @@ export async function runHttp(
       {
         setupRequest: (request: Record<string, unknown>) => {
           const { method, path, body } = next();
-          return { ...request, method, path, body };
+          // autocannon keeps the previous request's headers, Content-Length included: a request
+          // without a body after one with a body would announce a body it never sends.
+          const headers = { ...(request.headers as Record<string, string> | undefined) };
+          delete headers['Content-Length'];
+          return { ...request, method, path, body, headers };
         },
       },
     ],

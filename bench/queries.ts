@@ -1,16 +1,13 @@
 /**
  * The queries behind each scenario, issued straight through the MongoDB driver:
  * - the floor: the same query shapes CustomerReadsRepository sends (mirrored here: the repository
- *   keeps them private), with the app's own customerSearchFilter;
+ *   keeps them private), with the app's own search condition, shaped by the read port's MongoDB adapter;
  * - the naive alternative: the original system's "regex fallback", a case-insensitive,
  *   unanchored $regex over first_name, last_name and phone_number.
  */
 import { Collection, Document, Filter, Sort } from 'mongodb';
-import { customerSearchFilter } from '../src/customers/persistence/customer-filters';
-import { DatabaseEngine } from '../src/database/database-engine';
-
-/** The filter shapes the app sends to the benched engine. */
-const engine = new DatabaseEngine(process.env.MONGODB_URI ? 'mongodb' : 'ferretdb');
+import { customerSearchCondition } from '../src/customers/persistence/customer-filters';
+import { toFilter } from '../src/database/mongo-document-reader';
 
 /** customer-documents.ts INTERNAL_FIELDS: reads leave the storage internals out. */
 export const RESPONSE_PROJECTION = {
@@ -33,7 +30,7 @@ export const QUERY_TIMEOUT_MS = Number(process.env.BENCH_QUERY_TIMEOUT_MS ?? 30_
 export const byPhone = (phone: string): Filter<Document> => ({ phone_number: phone });
 export const appSearch = (search: string): Filter<Document> => ({
   ...LISTED,
-  ...(customerSearchFilter(search, engine) as Filter<Document>),
+  ...(toFilter(customerSearchCondition(search) ? [customerSearchCondition(search)!] : []) as Filter<Document>),
 });
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -53,7 +53,11 @@ import {
   targetChecks,
   targetTable,
 } from './report';
-import { scenarios } from './scenarios';
+import { FloorReads, scenarios } from './scenarios';
+import { seedAuditEvents } from './seed-audit';
+import { FerretDbPostgresReader } from '../src/database/ferretdb-postgres-reader';
+import { CustomerReadsRepository } from '../src/customers/persistence/customer-reads.repository';
+import { AuditRepository } from '../src/audit/audit.repository';
 import { DEFAULT_SEED, SeedResult, seedCustomers, SeedSample } from './seed';
 import { buildApp, PROJECT_ROOT, RunningServer, startServer } from './server';
 
@@ -180,6 +184,13 @@ async function main(): Promise<void> {
         log(
           `seeded in ${seeded.seconds.toFixed(1)} s (${seeded.avgDocumentBytes} B/document, ${seeded.avgSearchKeys} search keys)`,
         );
+        if (database.postgresUrl) {
+          const perCustomer = Number(
+            process.env.BENCH_AUDIT_PER_CUSTOMER ?? (n >= 1_000_000 ? 2 : 10),
+          );
+          const audit = await seedAuditEvents(database.uri, database.postgresUrl, perCustomer);
+          log(`seeded ${audit.count} audit events in ${audit.seconds.toFixed(1)} s (straight SQL)`);
+        }
         const measured: RunResult[] = [];
         for (const baseline of config.baseline ? [true, false] : [false]) {
           const run = await benchOne(config, database, n, seeded, baseline, {
@@ -250,6 +261,16 @@ async function benchOne(
   });
   const client = await MongoClient.connect(database.uri, { maxPoolSize: 20 });
   const db = client.db();
+  // On the embedded PostgreSQL the floor of the list, stats, history and audit scenarios is the
+  // app's own repositories on the read port's PostgreSQL adapter: the same SQL, without the app.
+  const floorReader =
+    database.postgresUrl && config.pgIndexes && !baseline
+      ? FerretDbPostgresReader.connect(database.postgresUrl, db.databaseName, 20)
+      : undefined;
+  const floorReads: FloorReads | undefined = floorReader && {
+    customers: new CustomerReadsRepository(undefined as never, undefined as never, floorReader),
+    audit: new AuditRepository(undefined as never, undefined as never, floorReader),
+  };
   const rows: Row[] = [];
   const auditDrainSeconds: Record<string, number> = {};
   let stopped: Awaited<ReturnType<RunningServer['stop']>> | undefined;
@@ -258,7 +279,7 @@ async function benchOne(
     log(
       `idle for ${config.load.seconds} s: app ${idle.appCpuPercent.toFixed(0)}% CPU, database ${idle.dbCpuPercent.toFixed(0)}% CPU (background work)`,
     );
-    const all = scenarios(seeded.sample, ADMIN_USERNAME).filter(
+    const all = scenarios(seeded.sample, ADMIN_USERNAME, floorReads).filter(
       (s) => !config.only || config.only.includes(s.key),
     );
     for (const scenario of [...all.filter((s) => !s.writes), ...all.filter((s) => s.writes)]) {
@@ -301,6 +322,7 @@ async function benchOne(
   } finally {
     if (!stopped) await server.stop();
     await client.close();
+    await floorReader?.onModuleDestroy();
   }
 }
 

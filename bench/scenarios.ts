@@ -9,6 +9,19 @@ import { Prng } from './prng';
 import { appSearch, findByPhone, LISTED, naiveSearch, page, QUERY_TIMEOUT_MS } from './queries';
 import { SeedSample } from './seed';
 import { HttpRequest } from './load';
+import type { AuditRepository } from '../src/audit/audit.repository';
+import type { CustomerListCriteria } from '../src/customers/domain/customer';
+import type { CustomerReadsRepository } from '../src/customers/persistence/customer-reads.repository';
+
+/**
+ * The app's own read queries without the app (no HTTP, no auth, no Nest): the repositories'
+ * list, stats and audit pages through the read port's adapter on the bench database, i.e. the
+ * same SQL issued straight to PostgreSQL on the embedded database. The floor of those scenarios.
+ */
+export interface FloorReads {
+  customers: CustomerReadsRepository;
+  audit: AuditRepository;
+}
 
 export type Side = 'http' | 'floor' | 'floor+auth' | 'naive';
 
@@ -28,20 +41,60 @@ const searchPath = (search: string) => `${API}?search=${encodeURIComponent(searc
 
 /** Phones for created customers: the 9xx area codes, which the seeder leaves free. */
 let createdCount = 0;
+/** Each status change takes the next customer (the probe included), so that none is suspended twice. */
+let suspendedCount = 0;
 const namePrng = new Prng(42);
 
-export function scenarios(sample: SeedSample, adminUsername: string): Scenario[] {
+const listCriteria = (criteria: Partial<CustomerListCriteria>): CustomerListCriteria => ({
+  sortBy: 'created_at',
+  sortOrder: 'desc',
+  skip: 0,
+  limit: 10,
+  ...criteria,
+});
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function scenarios(
+  sample: SeedSample,
+  adminUsername: string,
+  floorReads?: FloorReads,
+): Scenario[] {
   const customers = (db: Db) => db.collection('customers');
+  const list = (criteria: Partial<CustomerListCriteria>) => () =>
+    floorReads!.customers.list(listCriteria(criteria));
   const search = (key: string, title: string, queries: string[]): Scenario => ({
     key,
     title,
     writes: false,
     http: (i) => ({ method: 'GET', path: searchPath(nth(queries, i)) }),
     driver: {
-      floor: (db, i) => page(customers(db), appSearch(nth(queries, i))),
+      floor: floorReads
+        ? (_db, i) => list({ search: nth(queries, i) })()
+        : (db, i) => page(customers(db), appSearch(nth(queries, i))),
       naive: (db, i) => page(customers(db), naiveSearch(nth(queries, i))),
     },
   });
+  const read = (
+    key: string,
+    title: string,
+    path: (i: number) => string,
+    floor?: (i: number) => Promise<unknown>,
+  ): Scenario => ({
+    key,
+    title,
+    writes: false,
+    http: (i) => ({ method: 'GET', path: path(i) }),
+    driver: floor ? { floor: (_db, i) => floor(i) } : {},
+  });
+  const mixedReads = [
+    ...Array.from({ length: 10 }, () => (i: number) => `${API}/${nth(sample.phones, i)}`),
+    (i: number) => searchPath(nth(sample.namePrefixes, i)),
+    (i: number) => searchPath(nth(sample.namePrefixes, i + 7)),
+    (i: number) => searchPath(nth(sample.lastFour, i)),
+    (i: number) => searchPath(nth(sample.twoWords, i)),
+    () => API,
+    (i: number) => `${API}/${nth(sample.historyCustomers, i).phone}/history`,
+  ];
 
   return [
     {
@@ -65,8 +118,34 @@ export function scenarios(sample: SeedSample, adminUsername: string): Scenario[]
       title: 'list page 1',
       writes: false,
       http: () => ({ method: 'GET', path: API }),
-      driver: { floor: (db) => page(customers(db), LISTED) },
+      driver: { floor: floorReads ? list({}) : (db) => page(customers(db), LISTED) },
     },
+    read('list_p100', 'list page 100', () => `${API}?page=100`, floorReads && list({ skip: 990 })),
+    read(
+      'list_last_name',
+      'list sort_by=last_name',
+      () => `${API}?sort_by=last_name`,
+      floorReads && list({ sortBy: 'last_name' }),
+    ),
+    read(
+      'stats',
+      'stats',
+      () => `${API}/stats`,
+      floorReads && (() => floorReads.customers.stats(new Date(Date.now() - 30 * DAY_MS))),
+    ),
+    read(
+      'history',
+      'history page 1',
+      (i) => `${API}/${nth(sample.historyCustomers, i).phone}/history`,
+      floorReads &&
+        ((i) => floorReads.audit.find({ customerId: nth(sample.historyCustomers, i).id }, 0, 10)),
+    ),
+    read(
+      'audit',
+      '/audit page 1',
+      () => '/api/v1/audit',
+      floorReads && (() => floorReads.audit.find({}, 0, 10)),
+    ),
     search('search_prefix', 'search name prefix', sample.namePrefixes),
     search('search_last4', 'search last 4 digits', sample.lastFour),
     search('search_two_words', 'search two words', sample.twoWords),
@@ -95,6 +174,43 @@ export function scenarios(sample: SeedSample, adminUsername: string): Scenario[]
         path: `${API}/${nth(sample.activePhones, i)}/transactions`,
         body: '{"type":"purchase"}',
       }),
+      driver: {},
+    },
+    {
+      key: 'status',
+      title: 'status change (suspend)',
+      writes: true,
+      // Each request suspends another active customer: every one is allowed.
+      http: () => ({
+        method: 'POST',
+        path: `${API}/${nth(sample.statusPhones, suspendedCount++)}/suspend?reason=bench%20run`,
+      }),
+      driver: {},
+    },
+    {
+      key: 'mixed',
+      title: 'mixed clerk workload',
+      writes: true,
+      // Per 20 requests: 10 gets, 4 searches, a list, a history, 2 creates, 2 transactions.
+      http: (i) => {
+        const slot = i % 20;
+        if (slot < mixedReads.length) return { method: 'GET', path: mixedReads[slot](i) };
+        if (slot < 18)
+          return {
+            method: 'POST',
+            path: API,
+            body: JSON.stringify({
+              phone_number: `9${String(++createdCount).padStart(9, '0')}`,
+              first_name: namePrng.pick(FIRST_NAMES),
+              last_name: namePrng.pick(LAST_NAMES),
+            }),
+          };
+        return {
+          method: 'POST',
+          path: `${API}/${nth(sample.activePhones, i)}/transactions`,
+          body: '{"type":"purchase"}',
+        };
+      },
       driver: {},
     },
   ];

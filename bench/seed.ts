@@ -30,6 +30,7 @@ const STATUS_WEIGHTS: Array<[CustomerStatus, number]> = [
 ];
 
 interface SeededCustomer {
+  id?: string;
   phone: string;
   first: string;
   last: string;
@@ -48,6 +49,10 @@ export interface SeedSample {
   lastFour: string[];
   /** Two words: first-name start and last-name start, "jo smi". */
   twoWords: string[];
+  /** Distinct active customers, each suspended once by the status-change scenario. */
+  statusPhones: string[];
+  /** Any status, with the customer's id (history). */
+  historyCustomers: Array<{ phone: string; id: string }>;
 }
 
 export interface SeedResult {
@@ -99,7 +104,9 @@ async function seedWith(
     for (let i = start; i < Math.min(count, start + BATCH_SIZE); i++) {
       const customer = newCustomer(prng, firstNames, lastNames, usedPhones);
       customers.push(customer);
-      docs.push(new model(documentFor(customer, prng, now)));
+      const doc = new model(documentFor(customer, prng, now));
+      customer.id = doc._id.toHexString();
+      docs.push(doc);
     }
     await Promise.all(docs.map((doc) => doc.validate()));
     const batch = docs.map((doc) => doc.toObject());
@@ -193,12 +200,20 @@ function sampleOf(customers: SeededCustomer[], prng: Prng): SeedSample {
   const listed = customers.filter((c) => c.status !== 'archived');
   const active = customers.filter((c) => c.status === 'active');
   const lower = (text: string) => text.toLowerCase();
+  const activePhones = draw(active).map((c) => c.phone);
+  const inTransactions = new Set(activePhones);
   return {
     phones: draw(customers).map((c) => c.phone),
-    activePhones: draw(active).map((c) => c.phone),
+    activePhones,
     namePrefixes: draw(listed).map((c) => lower(c.last).slice(0, 3)),
     lastFour: draw(listed).map((c) => c.phone.slice(-4)),
     twoWords: draw(listed).map((c) => `${lower(c.first).slice(0, 2)} ${lower(c.last).slice(0, 3)}`),
+    // Distinct, and none of the transaction scenario's (which needs them active).
+    statusPhones: active
+      .filter((c, i) => i % 7 === 3 && !inTransactions.has(c.phone))
+      .slice(0, 20_000)
+      .map((c) => c.phone),
+    historyCustomers: draw(customers).map((c) => ({ phone: c.phone, id: c.id! })),
   };
 }
 

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, trusted, Types } from 'mongoose';
-import { READ_CONNECTION } from '../database/database.constants';
+import { Model, Types } from 'mongoose';
 import { AuditAction } from '../customers/domain/audit-entry';
 import type { PendingAuditEntry } from '../customers/persistence/audit-outbox.repository';
 import { DatabaseEngine } from '../database/database-engine';
+import { Condition, DocumentReader, Summary, TypedField } from '../database/document-reader';
 import { AuditEvent } from './audit-event.schema';
 
 export interface AuditCriteria {
@@ -21,19 +21,30 @@ export interface AuditCriteria {
  * A customer's history: newest version first, whichever instance and clock recorded it; events
  * from before versions were recorded have none, and sort after every versioned one, by time.
  */
-const HISTORY_ORDER = { version: -1, at: -1, _id: -1 } as const;
-/** Across customers: newest first by time. */
-const TIME_ORDER = { at: -1, _id: -1 } as const;
+const HISTORY_ORDER: TypedField[] = [
+  { field: 'version', type: 'number' },
+  { field: 'at', type: 'date' },
+];
+/** Across customers: newest first by time (then `_id`, as every page). */
+const TIME_ORDER: TypedField[] = [{ field: 'at', type: 'date' }];
 
 export type AuditEventRecord = Omit<AuditEvent, '_id' | 'customer_id'>;
+
+/** Totals the database may keep as events are written (the total of an unfiltered or by-action page). */
+const AUDIT_SUMMARY: Summary = {
+  collection: 'audit_events',
+  groupBy: { field: 'action', type: 'string' },
+  sum: [],
+  perDay: 'at',
+};
 
 /** The audit store. Inserting an entry twice stores it once. */
 @Injectable()
 export class AuditRepository {
   constructor(
     @InjectModel(AuditEvent.name) private readonly events: Model<AuditEvent>,
-    @InjectModel(AuditEvent.name, READ_CONNECTION) private readonly reads: Model<AuditEvent>,
     private readonly engine: DatabaseEngine,
+    private readonly documents: DocumentReader,
   ) {}
 
   async insertAll(customerId: string, entries: PendingAuditEntry[]): Promise<void> {
@@ -56,37 +67,51 @@ export class AuditRepository {
     skip: number,
     limit: number,
   ): Promise<{ items: AuditEventRecord[]; total: number }> {
-    const filter = toFilter(criteria);
-    const [docs, total] = await Promise.all([
-      this.reads
-        .find(filter)
-        .sort(criteria.customerId ? HISTORY_ORDER : TIME_ORDER)
-        .skip(skip)
-        .limit(limit)
-        .lean<AuditEvent[]>()
-        .exec(),
-      this.reads.countDocuments(filter).exec(),
-    ]);
-    return { items: docs, total };
+    return this.documents.page<AuditEventRecord>(
+      {
+        collection: 'audit_events',
+        where: toConditions(criteria),
+        sort: criteria.customerId ? HISTORY_ORDER : TIME_ORDER,
+        order: 'desc',
+        skip,
+        limit,
+        select: 'all',
+      },
+      AUDIT_SUMMARY,
+    );
   }
 }
 
-function toFilter(criteria: AuditCriteria): Record<string, unknown> {
-  const filter: Record<string, unknown> = {};
-  if (criteria.customerId) filter.customer_id = new Types.ObjectId(criteria.customerId);
-  if (criteria.action) filter.action = criteria.action;
-  if (criteria.actor) filter['actor.username'] = criteria.actor;
-  if (criteria.since || criteria.until) {
-    filter.at = trusted({
-      ...(criteria.since && { $gte: criteria.since }),
-      ...(criteria.until && { $lte: criteria.until }),
+function toConditions(criteria: AuditCriteria): Condition[] {
+  const where: Condition[] = [];
+  const customer = (id: string): Condition => ({
+    field: 'customer_id',
+    type: 'objectId',
+    op: 'eq',
+    value: id,
+  });
+  if (criteria.customerId) where.push(customer(criteria.customerId));
+  if (criteria.action)
+    where.push({ field: 'action', type: 'string', op: 'eq', value: criteria.action });
+  if (criteria.actor)
+    where.push({ field: 'actor.username', type: 'string', op: 'eq', value: criteria.actor });
+  if (criteria.since || criteria.until)
+    where.push({
+      field: 'at',
+      type: 'date',
+      op: 'range',
+      gte: criteria.since,
+      lte: criteria.until,
     });
-  }
   if (criteria.phone) {
     const { phoneNumber, holderId } = criteria.phone;
-    if (holderId)
-      filter.$or = [{ phone_number: phoneNumber }, { customer_id: new Types.ObjectId(holderId) }];
-    else filter.phone_number = phoneNumber;
+    const phone: Condition = {
+      field: 'phone_number',
+      type: 'string',
+      op: 'eq',
+      value: phoneNumber,
+    };
+    where.push(holderId ? { op: 'anyOf', branches: [[phone], [customer(holderId)]] } : phone);
   }
-  return filter;
+  return where;
 }

@@ -44,7 +44,7 @@ export type EmbeddedBackendChoice = 'postgresql' | 'sqlite' | 'auto';
 
 /** The embedded FerretDB: which backend, where its data lives. */
 export interface EmbeddedDatabaseSettings {
-  /** `auto`: PostgreSQL when a server answers at `postgresUrl`, SQLite otherwise. */
+  /** `auto`: PostgreSQL (a clear start-up error when none answers at `postgresUrl`); `sqlite` only when asked for. */
   backend: EmbeddedBackendChoice;
   /** The local data folder: SQLite's files, or the name of this folder's PostgreSQL database. */
   dataDir: string;
@@ -168,7 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 }
 
-/** `npm start` without MONGODB_URI: FerretDB on the local PostgreSQL if one answers, else SQLite. */
+/** `npm start` without MONGODB_URI: FerretDB on the local PostgreSQL (SQLite only when asked for). */
 export function embeddedDatabaseFromEnv(
   env: NodeJS.ProcessEnv,
   problems: string[] = [],

@@ -1,4 +1,4 @@
-import mongoose, { Model, PipelineStage, trusted } from 'mongoose';
+import mongoose from 'mongoose';
 import { isDuplicateKey, isWriteConflict } from './database-errors';
 import { KeyedMutex } from './keyed-mutex';
 import { REVISION_FIELD } from './database.constants';
@@ -28,9 +28,10 @@ const MONGODB_POOL_SIZE = 20;
  * - it applies every update as read, modify in Go, write back, with no lock: two updates of one
  *   document in flight at once can lose one of them. Its writes go through a pool of one
  *   connection, and the writes to one record are serialized in this process (`exclusive`).
- * - it pushes down to its backend only top-level equality (`$eq`, `$ne`); anything else is
- *   evaluated in Go over every document fetched.
- * - it ignores `$slice` in `$push`, and answers 0 for every `$group` accumulator after the first.
+ * - it pushes down to its backend only top-level equality (`$eq`, `$ne`), and sorts and counts in
+ *   Go after decoding every match: lists, counts and sums go through the read port
+ *   (`DocumentReader`), which answers in SQL on FerretDB's own tables where it can.
+ * - it ignores `$slice` in `$push`.
  */
 export class DatabaseEngine {
   private readonly locks = new KeyedMutex();
@@ -108,56 +109,9 @@ export class DatabaseEngine {
     return isDuplicateKey(error);
   }
 
-  /**
-   * A filter: the array `field` holds every one of `terms`. The longest term is also an equality,
-   * which FerretDB pushes down to its backend (it evaluates `$all` in memory); MongoDB uses the
-   * multikey index for either.
-   */
-  containsAll(field: string, terms: string[]): Record<string, unknown> {
-    if (terms.length === 1) return { [field]: terms[0] };
-    if (!this.isFerretDb) return { [field]: trusted({ $all: terms }) };
-    const mostSelective = [...terms].sort((a, b) => b.length - a.length)[0];
-    return { [field]: trusted({ $eq: mostSelective, $all: terms }) };
-  }
-
-  /** A filter: `field` is none of `values` (one value: `$ne`, which FerretDB pushes down). */
-  noneOf(field: string, values: readonly string[]): Record<string, unknown> {
-    if (values.length === 1) return { [field]: trusted({ $ne: values[0] }) };
-    return { [field]: trusted({ $nin: values }) };
-  }
-
   /** Whether `$push` with `$slice` keeps an array bounded (else the caller trims it). */
   get boundsPushedArrays(): boolean {
     return !this.isFerretDb;
-  }
-
-  /**
-   * Per value of `groupField`, the sum of each named expression (`1` counts). One `$group` on
-   * MongoDB; one per sum on FerretDB, which answers 0 for every accumulator after the first.
-   */
-  async sumsByGroup<S extends string>(
-    model: Model<never>,
-    groupField: string,
-    sums: Record<S, 1 | `$${string}`>,
-  ): Promise<Map<string, Record<S, number>>> {
-    const names = Object.keys(sums) as S[];
-    const groupsOf = (names: S[]) => {
-      const group: Record<string, unknown> = { _id: `$${groupField}` };
-      for (const name of names) group[name] = { $sum: sums[name] };
-      return model.aggregate<Record<S, number> & { _id: string }>([{ $group: group } as PipelineStage]).exec();
-    };
-    const results = this.isFerretDb
-      ? await Promise.all(names.map((name) => groupsOf([name])))
-      : [await groupsOf(names)];
-    const totals = new Map<string, Record<S, number>>();
-    for (const groups of results) {
-      for (const group of groups) {
-        const row = totals.get(group._id) ?? (Object.fromEntries(names.map((n) => [n, 0])) as Record<S, number>);
-        for (const name of names) if (typeof group[name] === 'number' && group[name] !== 0) row[name] = group[name];
-        totals.set(group._id, row);
-      }
-    }
-    return totals;
   }
 }
 

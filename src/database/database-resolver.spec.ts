@@ -10,13 +10,13 @@ import { DEFAULT_POSTGRES_SERVER } from '../config/app-config';
 
 describe('chooseBackend', () => {
   const url = DEFAULT_POSTGRES_SERVER;
-  it('auto: PostgreSQL when it answers, SQLite when it does not', async () => {
+  it('auto: PostgreSQL when it answers; when it does not, a clear refusal, never a silent SQLite', async () => {
     expect(await chooseBackend({ backend: 'auto', postgresUrl: url }, async () => true)).toBe(
       'postgresql',
     );
-    expect(await chooseBackend({ backend: 'auto', postgresUrl: url }, async () => false)).toBe(
-      'sqlite',
-    );
+    await expect(
+      chooseBackend({ backend: 'auto', postgresUrl: url }, async () => false),
+    ).rejects.toThrow(/no PostgreSQL answers at 127\.0\.0\.1:5432.*MONGODB_URI.*EMBEDDED_DB_BACKEND=sqlite/);
   });
 
   it('an explicit backend is kept without asking PostgreSQL', async () => {

@@ -1,6 +1,9 @@
 import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
-import mongoose from 'mongoose';
+import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
+import mongoose, { Connection } from 'mongoose';
+import { DocumentReader } from './document-reader';
+import { FerretDbPostgresReader } from './ferretdb-postgres-reader';
+import { MongoDocumentReader } from './mongo-document-reader';
 import { READ_CONNECTION } from './database.constants';
 import { DATABASE_URI, DatabaseWatchdog } from './database-watchdog';
 import { DatabaseEngine, DatabaseTarget } from './database-engine';
@@ -30,7 +33,8 @@ mongoose.plugin((schema) => {
  * Connects to the database. Commands are not buffered while disconnected, so an outage answers
  * 503 within the server-selection timeout instead of hanging requests. Two connections: writes
  * (sized by the engine: a pool of one on FerretDB) and READ_CONNECTION for reads that decide
- * nothing. `DatabaseEngine` is global: features inject it to ask engine-specific questions.
+ * nothing. Global: features inject `DatabaseEngine` to ask engine-specific questions, and the
+ * read port `DocumentReader` for pages, counts and sums.
  */
 @Global()
 @Module({})
@@ -66,13 +70,32 @@ export class DatabaseModule {
       ],
       providers: [
         { provide: DatabaseEngine, useValue: engine },
+        readerProvider(options.lazy ? undefined : engine.postgresUrl),
         ...(options.lazy
           ? []
           : [{ provide: DATABASE_URI, useValue: target.uri }, DatabaseWatchdog, PostgresIndexes, StorageGuard]),
       ],
-      exports: [DatabaseEngine],
+      exports: [DatabaseEngine, DocumentReader],
     };
   }
+}
+
+/**
+ * Which adapter answers the read port: on FerretDB with its PostgreSQL within reach, SQL on the
+ * tables FerretDB writes (FerretDB 1.24 sorts and counts in memory after decoding every match);
+ * otherwise Mongoose on the read connection.
+ */
+function readerProvider(ferretDbPostgresUrl: string | undefined) {
+  return {
+    provide: DocumentReader,
+    inject: [getConnectionToken(READ_CONNECTION)],
+    useFactory: (reads: Connection): DocumentReader => {
+      if (!ferretDbPostgresUrl) return new MongoDocumentReader(reads);
+      const database = reads.db?.databaseName ?? reads.name;
+      new Logger('Database').log("reads answered from FerretDB's PostgreSQL tables");
+      return FerretDbPostgresReader.connect(ferretDbPostgresUrl, database);
+    },
+  };
 }
 
 function connectionOptions(engine: DatabaseEngine, maxPoolSize: number, lazy?: boolean) {

@@ -1,8 +1,13 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import { Connection } from 'mongoose';
+import { createHash } from 'node:crypto';
+import { Connection, Model } from 'mongoose';
 import { Client } from 'pg';
 import { DatabaseEngine } from './database-engine';
+import type { FieldType, TypedField } from './document-reader';
+import { ferretDbTables } from './ferretdb-postgres-reader';
+import { ident, literal, sortExpression } from './ferretdb-sql';
+
 
 /**
  * FerretDB 1.24 on PostgreSQL turns a top-level equality into `_jsonb -> 'field' @> value`
@@ -19,9 +24,66 @@ export const POSTGRES_GIN_INDEXES: ReadonlyArray<{ collection: string; field: st
   { collection: 'revoked_tokens', field: 'jti' },
   { collection: 'access_log', field: 'actor' },
   { collection: 'access_log', field: 'phone_number' },
+  // FerretDB's findAndModify, update and delete by _id generate `_jsonb -> '_id' @> value`,
+  // which its own btree _id index cannot serve: without these every write by _id scans.
+  { collection: 'customers', field: '_id' },
+  { collection: 'audit_events', field: '_id' },
+  { collection: 'idempotency_records', field: '_id' },
+  { collection: 'users', field: '_id' },
+  { collection: 'login_attempts', field: '_id' },
 ];
 
-const METADATA_TABLE = '_ferretdb_database_metadata';
+/**
+ * A btree index on the comparable forms of fields (see sortExpression), for the reads the read
+ * port issues in SQL: ordered pages walk it, equalities and ranges seek it.
+ */
+export interface BtreeIndex {
+  collection: string;
+  keys: TypedField[];
+}
+
+export function btreeIndexName({ collection, keys }: BtreeIndex): string {
+  const name = `pawnshop_bt_${collection}_${keys.map((key) => key.field.replace(/\W/g, '_')).join('__')}`;
+  if (name.length <= 63) return name;
+  const hash = createHash('sha1').update(name).digest('hex').slice(0, 10);
+  return `${name.slice(0, 52)}_${hash}`;
+}
+
+const TYPE_OF_SCHEMA_PATH: Record<string, FieldType> = {
+  String: 'string',
+  Number: 'number',
+  Date: 'date',
+  ObjectId: 'objectId',
+  Boolean: 'boolean',
+};
+
+/**
+ * The btree indexes that mirror each model's schema indexes (each ending with `_id`, the last
+ * key of every page), on fields of a comparable type. Array fields are left to GIN indexes.
+ */
+export function btreeIndexesOf(models: Model<unknown>[]): BtreeIndex[] {
+  const indexes: BtreeIndex[] = [];
+  const seen = new Set<string>();
+  for (const model of models) {
+    const collection = model.collection.collectionName;
+    for (const [fields] of model.schema.indexes()) {
+      const keys: TypedField[] = [];
+      for (const field of Object.keys(fields)) {
+        const type = TYPE_OF_SCHEMA_PATH[model.schema.path(field)?.instance ?? ''];
+        if (!type) break;
+        keys.push({ field, type });
+      }
+      if (keys.length !== Object.keys(fields).length) continue;
+      if (keys[keys.length - 1].field !== '_id') keys.push({ field: '_id', type: 'objectId' });
+      const index = { collection, keys };
+      const name = btreeIndexName(index);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      indexes.push(index);
+    }
+  }
+  return indexes;
+}
 
 export function ginIndexName(collection: string, field: string): string {
   return `pawnshop_gin_${collection}_${field}`;
@@ -36,6 +98,7 @@ export function ginIndexName(collection: string, field: string): string {
 export async function ensurePostgresIndexes(
   postgresUrl: string,
   database: string,
+  btrees: BtreeIndex[] = [],
 ): Promise<string[]> {
   const client = new Client({ connectionString: postgresUrl, connectionTimeoutMillis: 5000 });
   await client.connect();
@@ -58,33 +121,22 @@ export async function ensurePostgresIndexes(
       created.push(name);
       toAnalyze.add(table);
     }
+    for (const index of btrees) {
+      const table = tables.get(index.collection);
+      const name = btreeIndexName(index);
+      if (!table || present.has(name)) continue;
+      const columns = index.keys.map((key) => `${sortExpression(key)} NULLS FIRST`).join(', ');
+      await client.query(
+        `CREATE INDEX IF NOT EXISTS ${ident(name)} ON ${ident(database)}.${ident(table)} (${columns})`,
+      );
+      created.push(name);
+      toAnalyze.add(table);
+    }
     for (const table of toAnalyze) await client.query(`ANALYZE ${ident(database)}.${ident(table)}`);
     return created;
   } finally {
     await client.end();
   }
-}
-
-/** FerretDB's table for each collection of `database`, from its metadata table (none yet: empty). */
-export async function ferretDbTables(client: Client, database: string): Promise<Map<string, string>> {
-  const metadata = await client.query(
-    'SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2',
-    [database, METADATA_TABLE],
-  );
-  if (!metadata.rowCount) return new Map();
-  const rows = await client.query<{ collection: string; table: string }>(
-    `SELECT _jsonb ->> '_id' AS collection, _jsonb ->> 'table' AS table FROM ${ident(database)}.${ident(METADATA_TABLE)}`,
-  );
-  return new Map(rows.rows.map((row) => [row.collection, row.table]));
-}
-
-/** A PostgreSQL identifier; the names here are ours or FerretDB's, quoted all the same. */
-export function ident(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-function literal(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
 }
 
 /**
@@ -109,12 +161,13 @@ export class PostgresIndexes implements OnApplicationBootstrap {
       const created = await ensurePostgresIndexes(
         postgresUrl,
         this.connection.db!.databaseName,
+        btreeIndexesOf(Object.values(this.connection.models) as Model<unknown>[]),
       );
       if (created.length)
-        this.logger.log({ msg: 'PostgreSQL GIN indexes created for FerretDB', indexes: created });
+        this.logger.log({ msg: 'PostgreSQL indexes created for FerretDB', indexes: created });
     } catch (error) {
       this.logger.warn({
-        msg: 'could not create the PostgreSQL GIN indexes; lookups scan',
+        msg: 'could not create the PostgreSQL indexes; lookups scan',
         error: (error as Error).message,
       });
     }

@@ -5,7 +5,8 @@ import { Client } from 'pg';
 import { DatabaseEngine } from './database-engine';
 import { WRITE_CONFLICT_MARK } from './database-errors';
 import { REVISION_FIELD } from './database.constants';
-import { ferretDbTables, ident } from './postgres-indexes';
+import { ferretDbTables } from './ferretdb-postgres-reader';
+import { ident } from './ferretdb-sql';
 
 /**
  * Collections whose every update bumps `revision` by one (see REVISION_FIELD), so that the storage

@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, SortOrder, trusted, Types } from 'mongoose';
-import { DatabaseEngine } from '../../database/database-engine';
+import { Model, Types } from 'mongoose';
+import {
+  DocumentQuery,
+  DocumentReader,
+  Summary,
+  TypedField,
+} from '../../database/document-reader';
 import { READ_CONNECTION } from '../../database/database.constants';
 import {
   CustomerListCriteria,
@@ -10,18 +15,48 @@ import {
   CustomerStatsRecord,
 } from '../domain/customer';
 import { CUSTOMER_STATUSES } from '../domain/customer-rules';
-import { customerSearchFilter, customerStatusFilter } from './customer-filters';
+import { customerSearchCondition, customerStatusCondition } from './customer-filters';
 import { INTERNAL_FIELDS, toRecord } from './customer-documents';
 import { Customer } from './customer.schema';
 
-const SORT_KEYS: Record<CustomerSortField, string[]> = {
-  created_at: ['created_at'],
-  updated_at: ['updated_at'],
-  first_name: ['first_name_sort', 'last_name_sort'],
-  last_name: ['last_name_sort', 'first_name_sort'],
-  phone_number: ['phone_number'],
-  total_transactions: ['total_transactions'],
-  active_loans: ['active_loans'],
+const SORT_KEYS: Record<CustomerSortField, TypedField[]> = {
+  created_at: [{ field: 'created_at', type: 'date' }],
+  updated_at: [{ field: 'updated_at', type: 'date' }],
+  first_name: [
+    { field: 'first_name_sort', type: 'string' },
+    { field: 'last_name_sort', type: 'string' },
+  ],
+  last_name: [
+    { field: 'last_name_sort', type: 'string' },
+    { field: 'first_name_sort', type: 'string' },
+  ],
+  phone_number: [{ field: 'phone_number', type: 'string' }],
+  total_transactions: [{ field: 'total_transactions', type: 'number' }],
+  active_loans: [{ field: 'active_loans', type: 'number' }],
+};
+
+/** Totals the database may keep as customers are written (stats, and the list's total by status). */
+const CUSTOMER_SUMMARY: Summary = {
+  collection: 'customers',
+  groupBy: { field: 'status', type: 'string' },
+  sum: ['active_loans', 'total_transactions'],
+  countPositive: ['active_loans'],
+  perDay: 'created_at',
+};
+
+/** What a page returns of each customer (what toRecord reads), with the stored types. */
+const RECORD_FIELDS: Exclude<DocumentQuery['select'], 'all'> = {
+  phone_number: 'string',
+  first_name: 'string',
+  last_name: 'string',
+  email: 'string',
+  notes: 'string',
+  status: 'string',
+  total_transactions: 'number',
+  active_loans: 'number',
+  version: 'number',
+  created_at: 'date',
+  updated_at: 'date',
 };
 
 /**
@@ -34,7 +69,7 @@ export class CustomerReadsRepository {
   constructor(
     @InjectModel(Customer.name) private readonly customers: Model<Customer>,
     @InjectModel(Customer.name, READ_CONNECTION) private readonly reads: Model<Customer>,
-    private readonly engine: DatabaseEngine,
+    private readonly documents: DocumentReader,
   ) {}
 
   async findByPhone(phone: string): Promise<CustomerRecord | undefined> {
@@ -60,44 +95,50 @@ export class CustomerReadsRepository {
     return count > 0;
   }
 
+  /** A page of the list or a search, through the read port (index-served on every engine). */
   async list(criteria: CustomerListCriteria): Promise<{ items: CustomerRecord[]; total: number }> {
-    const filter = {
-      ...customerStatusFilter(criteria.statuses, this.engine),
-      ...customerSearchFilter(criteria.search, this.engine),
-    };
-    const direction: SortOrder = criteria.sortOrder === 'asc' ? 1 : -1;
-    const sort: Record<string, SortOrder> = {};
-    for (const key of [...SORT_KEYS[criteria.sortBy], '_id']) sort[key] = direction;
-    const docs = await this.reads
-      .find(filter, INTERNAL_FIELDS)
-      .sort(sort)
-      .skip(criteria.skip)
-      .limit(criteria.limit)
-      .lean<Customer[]>()
-      .exec();
-    // A first page that is not full already holds every match: no need to count.
-    const total =
-      criteria.skip === 0 && docs.length < criteria.limit
-        ? docs.length
-        : await this.reads.countDocuments(filter).exec();
-    return { items: docs.map(toRecord), total };
+    const search = customerSearchCondition(criteria.search);
+    const { items, total } = await this.documents.page<Customer>(
+      {
+        collection: 'customers',
+        where: [customerStatusCondition(criteria.statuses), ...(search ? [search] : [])],
+        sort: SORT_KEYS[criteria.sortBy],
+        order: criteria.sortOrder,
+        skip: criteria.skip,
+        limit: criteria.limit,
+        select: RECORD_FIELDS,
+      },
+      CUSTOMER_SUMMARY,
+    );
+    return { items: items.map(toRecord), total };
   }
 
   async stats(createdSince: Date): Promise<CustomerStatsRecord> {
-    const [sums, customersWithActiveLoans, newCustomersSince] = await Promise.all([
-      this.engine.sumsByGroup(this.reads as unknown as Model<never>, 'status', {
-        count: 1,
-        activeLoans: '$active_loans',
-        transactions: '$total_transactions',
-      }),
-      this.reads.countDocuments({ active_loans: trusted({ $gt: 0 }) }).exec(),
-      this.reads.countDocuments({ created_at: trusted({ $gte: createdSince }) }).exec(),
+    const [groups, customersWithActiveLoans, newCustomersSince] = await Promise.all([
+      this.documents.summarize(CUSTOMER_SUMMARY),
+      this.documents.count(
+        'customers',
+        [{ field: 'active_loans', type: 'number', op: 'range', gt: 0 }],
+        CUSTOMER_SUMMARY,
+      ),
+      this.documents.count(
+        'customers',
+        [{ field: 'created_at', type: 'date', op: 'range', gte: createdSince }],
+        CUSTOMER_SUMMARY,
+      ),
     ]);
     const byStatus = Object.fromEntries(
-      CUSTOMER_STATUSES.map((status) => [
-        status,
-        sums.get(status) ?? { count: 0, activeLoans: 0, transactions: 0 },
-      ]),
+      CUSTOMER_STATUSES.map((status) => {
+        const group = groups.get(status);
+        return [
+          status,
+          {
+            count: group?.count ?? 0,
+            activeLoans: group?.sums.active_loans ?? 0,
+            transactions: group?.sums.total_transactions ?? 0,
+          },
+        ];
+      }),
     ) as CustomerStatsRecord['byStatus'];
     return { byStatus, customersWithActiveLoans, newCustomersSince };
   }

@@ -1,0 +1,273 @@
+import { ClientBase, Pool, PoolClient } from 'pg';
+import {
+  Condition,
+  DocumentQuery,
+  DocumentReader,
+  FieldType,
+  GroupTotals,
+  Summary,
+  TypedField,
+  Value,
+} from './document-reader';
+import { decodeDocument, decodeField, SjsonElement, SjsonSchema } from './ferretdb-sjson';
+import { ident, jsonPath, literal, sortExpression } from './ferretdb-sql';
+import { FerretDbSummary } from './ferretdb-summaries';
+
+const METADATA_TABLE = '_ferretdb_database_metadata';
+/** Reads give up a little before the HTTP request timeout, as on the MongoDB path. */
+const STATEMENT_TIMEOUT_MS = 8000;
+const UNDEFINED_TABLE = '42P01';
+
+const ID: TypedField = { field: '_id', type: 'objectId' };
+
+/**
+ * The read port on FerretDB's PostgreSQL database (the embedded default): SQL on the tables
+ * FerretDB writes, so a write is visible to the next read, served by the expression indexes of
+ * postgres-indexes.ts, and decoded from FerretDB's stored format (ferretdb-sjson.ts) into what
+ * the MongoDB driver would give.
+ */
+export class FerretDbPostgresReader extends DocumentReader {
+  readonly engine = 'ferretdb-postgresql';
+  private tables?: Map<string, string>;
+  private readonly summaries = new Map<string, FerretDbSummary>();
+
+  constructor(
+    private readonly pool: Pool,
+    /** The MongoDB database: FerretDB's PostgreSQL schema. */
+    private readonly database: string,
+  ) {
+    super();
+  }
+
+  static connect(postgresUrl: string, database: string, max = 10): FerretDbPostgresReader {
+    const pool = new Pool({
+      connectionString: postgresUrl,
+      max,
+      connectionTimeoutMillis: 5000,
+      statement_timeout: STATEMENT_TIMEOUT_MS,
+    });
+    pool.on('error', () => undefined); // an idle client's error: the next query reports it
+    return new FerretDbPostgresReader(pool, database);
+  }
+
+  private closed = false;
+
+  /** Nest calls it at shutdown. */
+  async onModuleDestroy(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  async find<T>(query: DocumentQuery): Promise<T[]> {
+    const params: unknown[] = [];
+    const direction = query.order === 'asc' ? 'ASC NULLS FIRST' : 'DESC NULLS LAST';
+    const orderBy = [...query.sort, ID]
+      .map((key) => `${sortExpression(key)} ${direction}`)
+      .join(', ');
+    const selected = query.select === 'all' ? undefined : Object.entries(query.select);
+    const columns = selected
+      ? [['_id', 'objectId'] as const, ...selected.filter(([field]) => field !== '_id')]
+          .map(
+            ([field], i) =>
+              `_jsonb -> '$s' -> 'p' -> ${literal(field)} AS s${i}, _jsonb -> ${literal(field)} AS v${i}`,
+          )
+          .join(', ')
+      : '_jsonb';
+    const rows = await this.query<Record<string, unknown>>(
+      query.collection,
+      (table) => {
+        params.length = 0;
+        // Fields are taken out of the page's rows only: a projection in the scan itself would run
+        // for every skipped row too.
+        return `SELECT ${columns} FROM (SELECT _jsonb FROM ${table} WHERE ${where(query.where, params)} ORDER BY ${orderBy} OFFSET ${offsetOf(query.skip)} LIMIT ${offsetOf(query.limit)}) page`;
+      },
+      params,
+    );
+    if (!selected) {
+      return rows.map((row) => {
+        const doc = row._jsonb as Record<string, unknown> & { $s: SjsonSchema };
+        return decodeDocument(doc.$s, doc) as T;
+      });
+    }
+    const fields = [['_id', 'objectId'] as const, ...selected.filter(([f]) => f !== '_id')];
+    return rows.map((row) => {
+      const doc: Record<string, unknown> = {};
+      fields.forEach(([field, type], i) => {
+        const value = decodeField(field, type, row[`s${i}`] as SjsonElement | null, row[`v${i}`]);
+        if (value !== undefined) doc[field] = value;
+      });
+      return doc as T;
+    });
+  }
+
+  async count(collection: string, conditions: Condition[], summary?: Summary): Promise<number> {
+    if (summary?.collection === collection) {
+      const answered = await this.countFromSummary(summary, conditions);
+      if (answered !== undefined) return answered;
+    }
+    const params: unknown[] = [];
+    const rows = await this.query<{ n: string }>(
+      collection,
+      (table) => {
+        params.length = 0;
+        return `SELECT count(*) AS n FROM ${table} WHERE ${where(conditions, params)}`;
+      },
+      params,
+    );
+    return rows.length ? Number(rows[0].n) : 0;
+  }
+
+  async summarize(summary: Summary): Promise<Map<string, GroupTotals>> {
+    const kept = await this.summary(summary);
+    return kept ? kept.totals(this.pool) : new Map();
+  }
+
+  /** The summary, created and filled if need be (undefined: no such collection yet). */
+  private async summary(summary: Summary): Promise<FerretDbSummary | undefined> {
+    const table = await this.table(summary.collection, false);
+    if (!table) return undefined;
+    const key = JSON.stringify(summary);
+    let kept = this.summaries.get(key);
+    if (!kept) this.summaries.set(key, (kept = new FerretDbSummary(summary, this.database)));
+    await kept.ensure(this.pool, table);
+    return kept;
+  }
+
+  private async countFromSummary(
+    summary: Summary,
+    conditions: Condition[],
+  ): Promise<number | undefined> {
+    const kept = await this.summary(summary);
+    if (!kept) return 0;
+    const params: unknown[] = [];
+    const sql = kept.countQuery(conditions, params);
+    if (sql) {
+      const { rows } = await this.pool.query<{ n: string }>(sql, params);
+      return Number(rows[0].n);
+    }
+    const days = kept.dayRange(conditions);
+    if (!days) return undefined;
+    // The first day in part from the table (its btree index on the date), whole days after it.
+    const field = (conditions[0] as { field: string }).field;
+    const [partial, whole] = await Promise.all([
+      this.count(summary.collection, [
+        { field, type: 'date', op: 'range', gte: days.since, lt: days.nextDay },
+      ]),
+      this.pool.query<{ n: string }>(kept.daysFromQuery(days.nextDay)),
+    ]);
+    return partial + Number(whole.rows[0].n);
+  }
+
+  /**
+   * Runs the statement on the collection's table; a collection FerretDB has not created yet has
+   * no rows. FerretDB may drop and create tables (a dropped database): on a missing table the
+   * names are read again once.
+   */
+  private async query<R extends object>(
+    collection: string,
+    sql: (table: string) => string,
+    params: unknown[],
+  ): Promise<R[]> {
+    for (let attempt = 0; ; attempt++) {
+      const table = await this.table(collection, attempt > 0);
+      if (!table) return [];
+      try {
+        const result = await this.pool.query<R>(
+          sql(`${ident(this.database)}.${ident(table)}`),
+          params,
+        );
+        return result.rows;
+      } catch (error) {
+        if ((error as { code?: string }).code !== UNDEFINED_TABLE || attempt > 0) throw error;
+      }
+    }
+  }
+
+  private async table(collection: string, refresh: boolean): Promise<string | undefined> {
+    if (refresh || !this.tables?.has(collection)) this.tables = await this.readTables();
+    return this.tables.get(collection);
+  }
+
+  private async readTables(): Promise<Map<string, string>> {
+    const client: PoolClient = await this.pool.connect();
+    try {
+      return await ferretDbTables(client, this.database);
+    } finally {
+      client.release();
+    }
+  }
+}
+
+/** FerretDB's table for each collection of `database`, from its metadata table (none yet: empty). */
+export async function ferretDbTables(
+  client: ClientBase | Pool,
+  database: string,
+): Promise<Map<string, string>> {
+  const metadata = await client.query(
+    'SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2',
+    [database, METADATA_TABLE],
+  );
+  if (!metadata.rowCount) return new Map();
+  const rows = await client.query<{ collection: string; table: string }>(
+    `SELECT _jsonb ->> '_id' AS collection, _jsonb ->> 'table' AS table FROM ${ident(database)}.${ident(METADATA_TABLE)}`,
+  );
+  return new Map(rows.rows.map((row) => [row.collection, row.table]));
+}
+
+function offsetOf(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`not a count: ${n}`);
+  return n;
+}
+
+/** A value as the comparable form of its type takes it. */
+function param(type: FieldType, value: Value): unknown {
+  if (type === 'date') return (value instanceof Date ? value : new Date(value as string)).getTime();
+  if (type === 'boolean') return JSON.stringify(value);
+  return value;
+}
+
+function cast(type: FieldType): string {
+  if (type === 'number' || type === 'date') return '::numeric';
+  if (type === 'boolean') return '::jsonb';
+  return '::text';
+}
+
+/** The conditions as SQL, their values added to `params`. */
+function where(conditions: Condition[], params: unknown[]): string {
+  if (conditions.length === 0) return 'TRUE';
+  return conditions.map((condition) => `(${one(condition, params)})`).join(' AND ');
+}
+
+function one(condition: Condition, params: unknown[]): string {
+  if (condition.op === 'anyOf')
+    return condition.branches.map((branch) => `(${where(branch, params)})`).join(' OR ');
+  const { type } = condition;
+  const expression = sortExpression(condition);
+  const add = (value: unknown) => `$${params.push(value)}`;
+  const scalar = (value: Value) => `${add(param(type, value))}${cast(type)}`;
+  const list = (values: Value[]) =>
+    `${add(values.map((value) => param(type, value)))}${cast(type)}[]`;
+  switch (condition.op) {
+    case 'eq':
+      return `${expression} = ${scalar(condition.value)}`;
+    case 'ne':
+      return `${expression} IS DISTINCT FROM ${scalar(condition.value)}`;
+    case 'in':
+      return `${expression} = ANY(${list(condition.values)})`;
+    case 'nin':
+      return `${expression} IS NULL OR ${expression} <> ALL(${list(condition.values)})`;
+    case 'range': {
+      const bounds: string[] = [];
+      const ops = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+      for (const op of ['gt', 'gte', 'lt', 'lte'] as const) {
+        const bound = condition[op];
+        if (bound !== undefined) bounds.push(`${expression} ${ops[op]} ${scalar(bound)}`);
+      }
+      return bounds.length ? bounds.join(' AND ') : 'TRUE';
+    }
+    case 'containsAll':
+      // Served by the GIN index on the field (postgres-indexes.ts).
+      return `${jsonPath(condition.field)} @> ${add(JSON.stringify(condition.values.map((v) => param(type, v))))}::jsonb`;
+  }
+}

@@ -45,4 +45,9 @@ describe('FerretDB stored documents', () => {
       /stored as int, not as string/,
     );
   });
+
+  it('decodes an empty object, which is stored with an empty schema', () => {
+    const schema = { $k: ['changes'], p: { changes: { t: 'object', $s: {} } } } as never;
+    expect(decodeDocument(schema, { changes: {} })).toEqual({ changes: {} });
+  });
 });

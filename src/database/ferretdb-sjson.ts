@@ -50,7 +50,8 @@ export function decodeDocument(
   json: Record<string, unknown>,
 ): Record<string, unknown> {
   const document: Record<string, unknown> = {};
-  for (const key of schema.$k) document[key] = decodeValue(schema.p[key], json[key]);
+  // An empty object is stored with an empty schema: no `$k`, no `p`.
+  for (const key of schema.$k ?? []) document[key] = decodeValue(schema.p[key], json[key]);
   return document;
 }
 

@@ -33,7 +33,9 @@ describe('history order', () => {
     });
     await events.insertMany([legacy(Date.parse('2020-01-01'), 'legacy-old'), legacy(Date.parse('2021-01-01'), 'legacy-new')]);
 
-    const items = (await historyOf(t, admin, phone)).body.items as Array<{ version?: number; request_id: string }>;
+    const history = await historyOf(t, admin, phone);
+    expect(history.status).toBe(200);
+    const items = history.body.items as Array<{ version?: number; request_id: string }>;
     expect(items.map((e) => e.version ?? e.request_id)).toEqual([3, 2, 1, 'legacy-new', 'legacy-old']);
   });
 });

@@ -378,7 +378,7 @@ onFerretDbPostgres('read port: both adapters answer the same on the same databas
     await collection.insertMany(added);
     await collection.updateMany(
       { _id: { $in: added.slice(0, 10).map((d) => d._id as Types.ObjectId) } },
-      { $set: { status: 'archived', active_loans: 0 }, $inc: { total_transactions: 3 } },
+      { $set: { status: 'archived', active_loans: 0 }, $inc: { total_transactions: 3, revision: 1 } },
     );
     await collection.deleteMany({
       _id: { $in: added.slice(20).map((d) => d._id as Types.ObjectId) },
@@ -415,7 +415,7 @@ onFerretDbPostgres('read port: both adapters answer the same on the same databas
       .db!.collection('customers')
       .updateOne(
         { _id: target._id as Types.ObjectId },
-        { $set: { status: 'banned', total_transactions: 1000 } },
+        { $set: { status: 'banned', total_transactions: 1000 }, $inc: { revision: 1 } },
       );
     const page = await onPostgres.customers.list({
       statuses: ['banned'],

@@ -61,7 +61,10 @@ export const WRITE_CONFLICT_MARK = 'pawnshop_write_conflict';
  */
 export function isWriteConflict(error: unknown): boolean {
   const { message } = shapeOf(error);
-  return typeof message === 'string' && message.includes(WRITE_CONFLICT_MARK);
+  if (typeof message !== 'string') return false;
+  // PostgreSQL under FerretDB rolled the statement back: a deadlock (40P01) or a serialization
+  // failure (40001, which the guard raises too) leaves nothing written, so a retry is safe.
+  return message.includes(WRITE_CONFLICT_MARK) || /\(SQLSTATE 40(P01|001)\)/.test(message);
 }
 
 /** The database cannot be reached right now (the driver's own view). */

@@ -1,0 +1,23 @@
+import { isDuplicateKey, isWriteConflict } from './database-errors';
+
+const serverError = (message: string, code?: number) =>
+  Object.assign(new Error(message), { name: 'MongoServerError', code });
+
+describe('database errors', () => {
+  it('a write the storage guard refused, a deadlock or a serialization failure is a lost race, to retry', () => {
+    expect(
+      isWriteConflict(
+        serverError('[collection.go:218] ERROR: pawnshop_write_conflict: the document changed since it was read (SQLSTATE 40001)'),
+      ),
+    ).toBe(true);
+    expect(isWriteConflict(serverError('[collection.go:218] ERROR: deadlock detected (SQLSTATE 40P01)'))).toBe(true);
+    expect(isWriteConflict(serverError('ERROR: duplicate key value violates unique constraint (SQLSTATE 23505)'))).toBe(false);
+    expect(isWriteConflict(new Error('socket hang up'))).toBe(false);
+  });
+
+  it('a duplicate key is MongoDB code 11000 or PostgreSQL’s message through FerretDB', () => {
+    expect(isDuplicateKey(serverError('E11000 duplicate key error', 11000))).toBe(true);
+    expect(isDuplicateKey(serverError('ERROR: duplicate key value violates unique constraint (SQLSTATE 23505)'))).toBe(true);
+    expect(isDuplicateKey(serverError('ERROR: deadlock detected (SQLSTATE 40P01)'))).toBe(false);
+  });
+});

@@ -19,7 +19,7 @@ async function renderDocument(): Promise<string> {
   const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent', SWAGGER_ENABLED: 'false' });
   const app = await createApp(config, UNREACHABLE_DATABASE, { lazyDatabase: true });
   try {
-    return `${JSON.stringify(buildOpenApiDocument(app), null, 2)}\n`;
+    return `${JSON.stringify(buildOpenApiDocument(app, config.publicUrl), null, 2)}\n`;
   } finally {
     await app.close();
   }

@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Audit events across customers, newest first */
+        /**
+         * Audit events across customers, newest first
+         * @description Requires role: admin.
+         */
         get: operations["listAuditEvents"];
         put?: never;
         post?: never;
@@ -45,7 +48,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who the token belongs to */
+        /**
+         * Who the token belongs to
+         * @description Requires role: staff or admin.
+         */
         get: operations["getCurrentUser"];
         put?: never;
         post?: never;
@@ -62,10 +68,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List users (never their password hashes) */
+        /**
+         * List users by username, a page at a time (never their password hashes)
+         * @description Requires role: admin.
+         */
         get: operations["listUsers"];
         put?: never;
-        /** Create a staff or admin user */
+        /**
+         * Create a staff or admin user
+         * @description Requires role: admin.
+         */
         post: operations["createUser"];
         delete?: never;
         options?: never;
@@ -86,7 +98,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a user's role, active flag or password */
+        /**
+         * Change a user's role, active flag or password
+         * @description Requires role: admin.
+         */
         patch: operations["updateUser"];
         trace?: never;
     };
@@ -97,10 +112,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List and search customers (archived ones only on request) */
+        /**
+         * List and search customers (archived ones only on request)
+         * @description Requires role: staff or admin.
+         */
         get: operations["listCustomers"];
         put?: never;
-        /** Create a customer (active, no transactions) */
+        /**
+         * Create a customer (active, no transactions)
+         * @description Requires role: staff or admin.
+         */
         post: operations["createCustomer"];
         delete?: never;
         options?: never;
@@ -115,7 +136,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Customer statistics */
+        /**
+         * Customer statistics
+         * @description Requires role: admin.
+         */
         get: operations["getCustomerStats"];
         put?: never;
         post?: never;
@@ -132,9 +156,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One customer by phone number (archived ones too) */
+        /**
+         * One customer by phone number (archived ones too)
+         * @description Requires role: staff or admin.
+         */
         get: operations["getCustomer"];
-        /** Change any of phone_number, first_name, last_name, email, notes */
+        /**
+         * Change any of phone_number, first_name, last_name, email, notes
+         * @description Requires role: staff or admin.
+         */
         put: operations["updateCustomer"];
         post?: never;
         delete?: never;
@@ -152,7 +182,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** any status but archived → archived (no active loans) */
+        /**
+         * any status but archived → archived (no active loans)
+         * @description Requires role: admin.
+         */
         post: operations["archiveCustomer"];
         delete?: never;
         options?: never;
@@ -169,7 +202,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** active or suspended → banned */
+        /**
+         * active or suspended → banned
+         * @description Requires role: admin.
+         */
         post: operations["banCustomer"];
         delete?: never;
         options?: never;
@@ -186,7 +222,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** active or suspended → deactivated (no active loans) */
+        /**
+         * active or suspended → deactivated (no active loans)
+         * @description Requires role: admin.
+         */
         post: operations["deactivateCustomer"];
         delete?: never;
         options?: never;
@@ -201,7 +240,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A customer's audit events, newest first, across phone changes */
+        /**
+         * A customer's audit events, newest first, across phone changes
+         * @description Requires role: staff or admin.
+         */
         get: operations["getCustomerHistory"];
         put?: never;
         post?: never;
@@ -220,7 +262,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** suspended, banned or deactivated → active */
+        /**
+         * suspended, banned or deactivated → active
+         * @description Requires role: admin.
+         */
         post: operations["reactivateCustomer"];
         delete?: never;
         options?: never;
@@ -237,7 +282,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** active → suspended */
+        /**
+         * active → suspended
+         * @description Requires role: admin.
+         */
         post: operations["suspendCustomer"];
         delete?: never;
         options?: never;
@@ -254,7 +302,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record a transaction and update the customer's counters */
+        /**
+         * Record a transaction and update the customer's counters
+         * @description Requires role: staff or admin.
+         */
         post: operations["recordTransaction"];
         delete?: never;
         options?: never;
@@ -300,38 +351,17 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @enum {string} */
+        AuditAction: "customer.created" | "customer.updated" | "customer.status_changed" | "customer.transaction_recorded";
         AuditActorDto: {
-            /**
-             * @example staff
-             * @enum {string}
-             */
-            role: "staff" | "admin";
+            /** @example staff */
+            role: components["schemas"]["Role"];
             /** @example clerk.jane */
             username: string;
         };
-        AuditEventPageResponseDto: {
-            items: components["schemas"]["AuditEventResponseDto"][];
-            /** @example 1 */
-            page: number;
-            /**
-             * @description ceil(total / per_page)
-             * @example 5
-             */
-            pages: number;
-            /** @example 10 */
-            per_page: number;
-            /**
-             * @description Items matching the filters, over all pages
-             * @example 42
-             */
-            total: number;
-        };
         AuditEventResponseDto: {
-            /**
-             * @example customer.status_changed
-             * @enum {string}
-             */
-            action: "customer.created" | "customer.updated" | "customer.status_changed" | "customer.transaction_recorded";
+            /** @example customer.status_changed */
+            action: components["schemas"]["AuditAction"];
             actor: components["schemas"]["AuditActorDto"];
             /**
              * Format: date-time
@@ -360,9 +390,8 @@ export interface components {
             /**
              * @description Status changes only
              * @example active
-             * @enum {string}
              */
-            from_status?: "active" | "suspended" | "banned" | "deactivated" | "archived";
+            from_status?: components["schemas"]["CustomerStatus"];
             /**
              * @description The customer's phone number when the event happened
              * @example 5551234567
@@ -378,50 +407,45 @@ export interface components {
             /**
              * @description Status changes only
              * @example suspended
-             * @enum {string}
              */
-            to_status?: "active" | "suspended" | "banned" | "deactivated" | "archived";
+            to_status?: components["schemas"]["CustomerStatus"];
             /**
              * @description Transactions only
              * @example loan_opened
-             * @enum {string}
              */
-            transaction_type?: "loan_opened" | "loan_redeemed" | "loan_forfeited" | "purchase" | "sale" | "payment";
+            transaction_type?: components["schemas"]["TransactionType"];
         };
         CustomerCreateDto: {
             /**
-             * Format: email
+             * @description Stored lower-case; "" or null: no email
              * @example john@email.com
              */
-            email?: string;
-            /** @example John */
+            email?: (string) | null;
+            /**
+             * @description Trimmed
+             * @example John
+             */
             first_name: string;
-            /** @example Smith */
+            /**
+             * @description Trimmed
+             * @example Smith
+             */
             last_name: string;
-            /** @example Prefers morning visits */
-            notes?: string;
+            /**
+             * @description null: no notes
+             * @example Prefers morning visits
+             */
+            notes?: string | null;
             /**
              * @description Separators and a leading +1 are accepted; stored as 10 digits
              * @example 5551234567
              */
             phone_number: string;
         };
-        CustomerPageResponseDto: {
-            items: components["schemas"]["CustomerResponseDto"][];
-            /** @example 1 */
-            page: number;
-            /**
-             * @description ceil(total / per_page)
-             * @example 5
-             */
-            pages: number;
-            /** @example 10 */
-            per_page: number;
-            /**
-             * @description Items matching the filters, over all pages
-             * @example 42
-             */
-            total: number;
+        /** @description The action needs a customer with no open loan: active_loans says how many are open */
+        CustomerHasActiveLoansProblem: components["schemas"]["ProblemResponseDto"] & {
+            /** @enum {string} */
+            code: "CUSTOMER_HAS_ACTIVE_LOANS";
         };
         CustomerResponseDto: {
             /** @example 1 */
@@ -432,6 +456,7 @@ export interface components {
              */
             created_at: string;
             /**
+             * Format: email
              * @description Absent when the customer has none
              * @example john@email.com
              */
@@ -445,13 +470,13 @@ export interface components {
              * @example Prefers morning visits
              */
             notes?: string;
-            /** @example 5551234567 */
-            phone_number: string;
             /**
-             * @example active
-             * @enum {string}
+             * @description 10 digits
+             * @example 5551234567
              */
-            status: "active" | "suspended" | "banned" | "deactivated" | "archived";
+            phone_number: string;
+            /** @example active */
+            status: components["schemas"]["CustomerStatus"];
             /** @example 3 */
             total_transactions: number;
             /**
@@ -484,16 +509,26 @@ export interface components {
             /** @example 910 */
             total_transactions: number;
         };
+        /**
+         * @description INVALID_STATUS_TRANSITION only: the customer's status
+         * @enum {string}
+         */
+        CustomerStatus: "active" | "suspended" | "banned" | "deactivated" | "archived";
         CustomerUpdateDto: {
             /**
-             * Format: email
-             * @description null removes it
+             * @description Stored lower-case; null or "" removes it
              * @example john@email.com
              */
-            email?: string | null;
-            /** @example John */
+            email?: (string) | null;
+            /**
+             * @description Trimmed
+             * @example John
+             */
             first_name?: string;
-            /** @example Smith */
+            /**
+             * @description Trimmed
+             * @example Smith
+             */
             last_name?: string;
             /**
              * @description null removes them
@@ -524,30 +559,83 @@ export interface components {
             /** @example phone_number must be a 10-digit US phone number */
             message: string;
         };
+        HealthStatusResponseDto: {
+            /**
+             * @example ok
+             * @enum {string}
+             */
+            status: "ok";
+        };
+        /** @description The action does not apply to the customer in its current status: current_status says which, allowed_from which it needs */
+        InvalidStatusTransitionProblem: components["schemas"]["ProblemResponseDto"] & {
+            /** @enum {string} */
+            code: "INVALID_STATUS_TRANSITION";
+        };
         LoginRequestDto: {
             /**
              * Format: password
              * @example change-me-admin-password
              */
             password: string;
-            /** @example admin */
+            /**
+             * @description Case-insensitive
+             * @example admin
+             */
             username: string;
         };
         MeResponseDto: {
-            /**
-             * @example admin
-             * @enum {string}
-             */
-            role: "staff" | "admin";
+            /** @example admin */
+            role: components["schemas"]["Role"];
             /** @example admin */
             username: string;
         };
+        /** @description One page of a list: its items and where it sits among all pages */
+        Page: {
+            /** @description The items of this page */
+            items: unknown[];
+            /** @example 1 */
+            page: number;
+            /**
+             * @description ceil(total / per_page)
+             * @example 5
+             */
+            pages: number;
+            /** @example 10 */
+            per_page: number;
+            /**
+             * @description Items matching the filters, over all pages
+             * @example 42
+             */
+            total: number;
+        };
+        /**
+         * @description Stable machine-readable code
+         * @enum {string}
+         */
+        ProblemCode: "MALFORMED_REQUEST" | "HEADERS_TOO_LARGE" | "VALIDATION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "DATABASE_BUSY" | "INVALID_CREDENTIALS" | "TOO_MANY_LOGIN_ATTEMPTS" | "USERNAME_TAKEN" | "USER_NOT_FOUND" | "CANNOT_DEMOTE_SELF" | "CUSTOMER_NOT_FOUND" | "CUSTOMER_ALREADY_EXISTS" | "CUSTOMER_ARCHIVED" | "CONCURRENT_MODIFICATION" | "VERSION_MISMATCH" | "INVALID_STATUS_TRANSITION" | "CUSTOMER_HAS_ACTIVE_LOANS" | "CUSTOMER_NOT_ACTIVE" | "NO_ACTIVE_LOANS" | "IDEMPOTENCY_KEY_REUSED" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "PRECONDITION_FAILED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "BAD_REQUEST" | "HTTP_ERROR";
         ProblemResponseDto: {
+            /**
+             * @description CUSTOMER_HAS_ACTIVE_LOANS only: the loans still open
+             * @example 2
+             */
+            active_loans?: number;
+            /**
+             * @description INVALID_STATUS_TRANSITION only: the statuses the action accepts
+             * @example [
+             *       "active"
+             *     ]
+             */
+            allowed_from?: components["schemas"]["CustomerStatus"][];
             /**
              * @description Stable machine-readable code
              * @example CUSTOMER_NOT_FOUND
              */
-            code: string;
+            code: components["schemas"]["ProblemCode"];
+            /**
+             * @description INVALID_STATUS_TRANSITION only: the customer's status
+             * @example banned
+             */
+            current_status?: components["schemas"]["CustomerStatus"];
             /** @example No customer has phone number 5551234567. */
             detail: string;
             /** @description Per-field validation failures (422 only) */
@@ -558,15 +646,20 @@ export interface components {
             status: number;
             /** @example Not Found */
             title: string;
-            /** @example https://pawnshop.example/problems/customer-not-found */
+            /**
+             * Format: uri
+             * @example https://pawnshop.example/problems/customer-not-found
+             */
             type: string;
         };
+        /** @enum {string} */
+        Role: "staff" | "admin";
         StatusReasonBodyDto: {
             /**
-             * @description Required: in the query string or in the body (if both, they must be equal); trimmed, then 3-500 characters
+             * @description Why the status changes (recorded in the audit trail); trimmed, then 3-500 characters
              * @example Repeated missed payments
              */
-            reason?: string;
+            reason: string;
         };
         TokenResponseDto: {
             /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9… */
@@ -576,11 +669,8 @@ export interface components {
              * @example 3600
              */
             expires_in: number;
-            /**
-             * @example admin
-             * @enum {string}
-             */
-            role: "staff" | "admin";
+            /** @example admin */
+            role: components["schemas"]["Role"];
             /**
              * @example Bearer
              * @enum {string}
@@ -588,25 +678,21 @@ export interface components {
             token_type: "Bearer";
         };
         TransactionCreateDto: {
-            /**
-             * @example loan_opened
-             * @enum {string}
-             */
-            type: "loan_opened" | "loan_redeemed" | "loan_forfeited" | "purchase" | "sale" | "payment";
+            /** @example loan_opened */
+            type: components["schemas"]["TransactionType"];
         };
+        /** @enum {string} */
+        TransactionType: "loan_opened" | "loan_redeemed" | "loan_forfeited" | "purchase" | "sale" | "payment";
         UserCreateDto: {
             /**
              * Format: password
              * @example a-long-passphrase
              */
             password: string;
+            /** @example staff */
+            role: components["schemas"]["Role"];
             /**
-             * @example staff
-             * @enum {string}
-             */
-            role: "staff" | "admin";
-            /**
-             * @description 3-64 letters, digits, dots, dashes or underscores; trimmed and stored lower-case
+             * @description 3-64 letters, digits, dots, dashes or underscores, the first a letter or digit; trimmed and stored lower-case
              * @example clerk.jane
              */
             username: string;
@@ -619,11 +705,8 @@ export interface components {
              * @example 2026-11-29T10:00:00.000Z
              */
             created_at: string;
-            /**
-             * @example staff
-             * @enum {string}
-             */
-            role: "staff" | "admin";
+            /** @example staff */
+            role: components["schemas"]["Role"];
             /**
              * Format: date-time
              * @example 2026-11-29T10:00:00.000Z
@@ -640,8 +723,7 @@ export interface components {
             active?: boolean;
             /** Format: password */
             password?: string;
-            /** @enum {string} */
-            role?: "staff" | "admin";
+            role?: components["schemas"]["Role"];
         };
     };
     responses: never;
@@ -657,8 +739,8 @@ export interface operations {
             query?: {
                 page?: number;
                 per_page?: number;
-                action?: "customer.created" | "customer.updated" | "customer.status_changed" | "customer.transaction_recorded";
-                /** @description Username of whoever acted (case-insensitive) */
+                action?: components["schemas"]["AuditAction"];
+                /** @description Username of whoever acted (case-insensitive, trimmed) */
                 actor?: string;
                 /** @description Events recorded under this phone number, and all events of the customer who has it now */
                 phone?: string;
@@ -673,17 +755,24 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page of audit events, newest first */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditEventPageResponseDto"];
+                    "application/json": components["schemas"]["Page"] & {
+                        items: components["schemas"]["AuditEventResponseDto"][];
+                    };
                 };
             };
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -697,50 +786,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: admin */
+            /** @description FORBIDDEN: Requires role: admin */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: admin",
+                     *       "detail": "FORBIDDEN: Requires role: admin",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description VALIDATION_FAILED (unknown parameter, bad action, phone or date, or since after until) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -754,12 +860,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -773,12 +884,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -792,28 +908,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -831,8 +955,11 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A bearer token */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -842,6 +969,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -855,12 +984,19 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
             /** @description INVALID_CREDENTIALS: wrong username or password (the same answer for both) */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -874,12 +1010,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/invalid-credentials"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INVALID_CREDENTIALS";
+                    };
                 };
             };
             /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
             413: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -893,12 +1034,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/payload-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
             415: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -912,51 +1058,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
+            /** @description VALIDATION_FAILED (username or password missing, empty or too long) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "VALIDATION_FAILED",
-                     *       "detail": "",
+                     *       "detail": "VALIDATION_FAILED (username or password missing, empty or too long)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description 5 failed logins in 15 minutes; see Retry-After */
+            /** @description TOO_MANY_LOGIN_ATTEMPTS: 5 failed logins in 15 minutes; see Retry-After */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "TOO_MANY_LOGIN_ATTEMPTS",
-                     *       "detail": "5 failed logins in 15 minutes; see Retry-After",
+                     *       "detail": "TOO_MANY_LOGIN_ATTEMPTS: 5 failed logins in 15 minutes; see Retry-After",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 429,
                      *       "title": "Too Many Requests",
                      *       "type": "https://pawnshop.example/problems/too-many-login-attempts"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_LOGIN_ATTEMPTS";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -970,12 +1132,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -989,28 +1156,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -1024,8 +1199,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The caller */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1035,6 +1213,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1048,50 +1228,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: staff */
+            /** @description FORBIDDEN: Requires role: staff */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: staff",
+                     *       "detail": "FORBIDDEN: Requires role: staff",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1105,12 +1302,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1124,12 +1326,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1143,52 +1350,70 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
     };
     listUsers: {
         parameters: {
-            query?: never;
+            query?: {
+                page?: number;
+                per_page?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description A page of users */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserResponseDto"][];
+                    "application/json": components["schemas"]["Page"] & {
+                        items: components["schemas"]["UserResponseDto"][];
+                    };
                 };
             };
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1202,69 +1427,91 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: admin */
+            /** @description FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: admin */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: admin",
+                     *       "detail": "FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: admin",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
-            /** @description VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input */
+            /** @description VALIDATION_FAILED (page or per_page out of range) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "VALIDATION_FAILED",
-                     *       "detail": "VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input",
+                     *       "detail": "VALIDATION_FAILED (page or per_page out of range)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1278,12 +1525,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1297,28 +1549,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -1336,8 +1596,11 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The new user */
             201: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1347,6 +1610,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1360,50 +1625,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: admin */
+            /** @description FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: admin */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: admin",
+                     *       "detail": "FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: admin",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description USERNAME_TAKEN */
             409: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1417,12 +1699,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/username-taken"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "USERNAME_TAKEN";
+                    };
                 };
             };
             /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
             413: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1436,12 +1723,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/payload-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
             415: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1455,30 +1747,41 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
+            /** @description VALIDATION_FAILED (a username, password or role that does not fit) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "VALIDATION_FAILED",
-                     *       "detail": "",
+                     *       "detail": "VALIDATION_FAILED (a username, password or role that does not fit)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1492,12 +1795,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1511,28 +1819,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -1542,7 +1858,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Case-insensitive */
+                /** @description Case-insensitive; a name no user can have (see the pattern) is a 422 */
                 username: string;
             };
             cookie?: never;
@@ -1553,8 +1869,11 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The updated user */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1564,6 +1883,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1577,50 +1898,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: admin */
+            /** @description FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: admin */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: admin",
+                     *       "detail": "FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: admin",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description USER_NOT_FOUND */
             404: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1634,12 +1972,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/user-not-found"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "USER_NOT_FOUND";
+                    };
                 };
             };
             /** @description CANNOT_DEMOTE_SELF */
             409: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1653,12 +1996,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/cannot-demote-self"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CANNOT_DEMOTE_SELF";
+                    };
                 };
             };
             /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
             413: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1672,12 +2020,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/payload-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
             415: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1691,30 +2044,41 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
+            /** @description VALIDATION_FAILED (no field sent, a field that does not fit, or a username no user can have) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "VALIDATION_FAILED",
-                     *       "detail": "",
+                     *       "detail": "VALIDATION_FAILED (no field sent, a field that does not fit, or a username no user can have)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1728,12 +2092,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1747,28 +2116,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -1780,8 +2157,8 @@ export interface operations {
                 per_page?: number;
                 /** @description Words, all of which must match: the start of a first- or last-name word (case- and accent-insensitive), or 3+ digits found anywhere in the phone number */
                 search?: string;
-                /** @description One status or several, comma-separated (active, suspended, banned, deactivated, archived). Default: all but archived */
-                status?: string;
+                /** @description One status or several, comma-separated (status=active,suspended). Default: all but archived */
+                status?: components["schemas"]["CustomerStatus"][];
                 sort_by?: "created_at" | "updated_at" | "first_name" | "last_name" | "phone_number" | "total_transactions" | "active_loans";
                 sort_order?: "asc" | "desc";
             };
@@ -1791,17 +2168,24 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page of customers, sorted as asked */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CustomerPageResponseDto"];
+                    "application/json": components["schemas"]["Page"] & {
+                        items: components["schemas"]["CustomerResponseDto"][];
+                    };
                 };
             };
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1815,50 +2199,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: staff */
+            /** @description FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: staff */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: staff",
+                     *       "detail": "FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: staff",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description VALIDATION_FAILED (unknown or invalid query parameter) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1872,12 +2273,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1891,12 +2297,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1910,28 +2321,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -1956,6 +2375,8 @@ export interface operations {
                     ETag?: string;
                     /** @description The new customer's URL */
                     Location?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1965,6 +2386,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1978,50 +2401,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: staff */
+            /** @description FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: staff */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: staff",
+                     *       "detail": "FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: staff",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description CUSTOMER_ALREADY_EXISTS */
             409: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2035,12 +2475,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/customer-already-exists"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CUSTOMER_ALREADY_EXISTS";
+                    };
                 };
             };
             /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
             413: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2054,12 +2499,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/payload-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
             415: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2073,12 +2523,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description VALIDATION_FAILED (also for status, counters or timestamps in the body) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2092,12 +2547,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2111,12 +2571,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2130,28 +2595,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -2165,8 +2638,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Counts over all customers */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2176,6 +2652,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2189,50 +2667,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: admin */
+            /** @description FORBIDDEN: Requires role: admin */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: admin",
+                     *       "detail": "FORBIDDEN: Requires role: admin",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2246,12 +2741,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2265,12 +2765,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2284,28 +2789,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -2315,7 +2828,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 10 digits; separators and a leading +1 are accepted */
+                /** @description 10 digits; separators and a leading +1 are accepted (anything else is a 422) */
                 phone: string;
             };
             cookie?: never;
@@ -2327,6 +2840,8 @@ export interface operations {
                 headers: {
                     /** @description The customer version, e.g. "3"; send it back in If-Match */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2336,6 +2851,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2349,50 +2866,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: staff */
+            /** @description FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: staff */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: staff",
+                     *       "detail": "FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: staff",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description CUSTOMER_NOT_FOUND */
             404: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2406,12 +2940,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/customer-not-found"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CUSTOMER_NOT_FOUND";
+                    };
                 };
             };
             /** @description VALIDATION_FAILED (not a phone number) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2425,12 +2964,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2444,12 +2988,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2463,28 +3012,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -2497,7 +3054,7 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
-                /** @description 10 digits; separators and a leading +1 are accepted */
+                /** @description 10 digits; separators and a leading +1 are accepted (anything else is a 422) */
                 phone: string;
             };
             cookie?: never;
@@ -2508,11 +3065,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated customer (unchanged, same version, when nothing differed) */
+            /** @description The updated customer; every successful update bumps the version, one that changes no value too */
             200: {
                 headers: {
                     /** @description The customer version, e.g. "3"; send it back in If-Match */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2522,6 +3081,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2535,50 +3096,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: staff */
+            /** @description FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: staff */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: staff",
+                     *       "detail": "FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: staff",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description CUSTOMER_NOT_FOUND */
             404: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2592,12 +3170,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/customer-not-found"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CUSTOMER_NOT_FOUND";
+                    };
                 };
             };
             /** @description CUSTOMER_ARCHIVED, CUSTOMER_ALREADY_EXISTS (new phone taken) or CONCURRENT_MODIFICATION */
             409: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2611,7 +3194,10 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/customer-archived"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CUSTOMER_ARCHIVED" | "CUSTOMER_ALREADY_EXISTS" | "CONCURRENT_MODIFICATION";
+                    };
                 };
             };
             /** @description VERSION_MISMATCH (If-Match) */
@@ -2619,6 +3205,8 @@ export interface operations {
                 headers: {
                     /** @description The current version, e.g. "4": re-read, then retry with it */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2632,12 +3220,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/version-mismatch"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VERSION_MISMATCH";
+                    };
                 };
             };
             /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
             413: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2651,12 +3244,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/payload-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
             415: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2670,31 +3268,41 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description VALIDATION_FAILED (no field, invalid field, or a malformed If-Match) */
+            /** @description VALIDATION_FAILED (no field, invalid field, a malformed phone or If-Match) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "VALIDATION_FAILED",
-                     *       "detail": "VALIDATION_FAILED (no field, invalid field, or a malformed If-Match)",
+                     *       "detail": "VALIDATION_FAILED (no field, invalid field, a malformed phone or If-Match)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2708,12 +3316,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2727,28 +3340,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -2756,7 +3377,10 @@ export interface operations {
     archiveCustomer: {
         parameters: {
             query?: {
-                /** @description Required: in the query string or in the body (if both, they must be equal); trimmed, then 3-500 characters */
+                /**
+                 * @deprecated
+                 * @description The reason, for a client that cannot send a body: the body is the documented way. If both are sent they must be equal; trimmed, then 3-500 characters
+                 */
                 reason?: string;
             };
             header?: {
@@ -2764,12 +3388,13 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
-                /** @description 10 digits; separators and a leading +1 are accepted */
+                /** @description 10 digits; separators and a leading +1 are accepted (anything else is a 422) */
                 phone: string;
             };
             cookie?: never;
         };
-        requestBody?: {
+        /** @description The reason (or, deprecated, the reason query parameter and no body) */
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["StatusReasonBodyDto"];
             };
@@ -2780,6 +3405,8 @@ export interface operations {
                 headers: {
                     /** @description The customer version, e.g. "3"; send it back in If-Match */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2789,6 +3416,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2802,50 +3431,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: admin */
+            /** @description FORBIDDEN: Requires role: admin */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: admin",
+                     *       "detail": "FORBIDDEN: Requires role: admin",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description CUSTOMER_NOT_FOUND */
             404: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2859,26 +3505,38 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/customer-not-found"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CUSTOMER_NOT_FOUND";
+                    };
                 };
             };
-            /** @description INVALID_STATUS_TRANSITION or CUSTOMER_HAS_ACTIVE_LOANS */
+            /** @description INVALID_STATUS_TRANSITION (with current_status and allowed_from), CUSTOMER_HAS_ACTIVE_LOANS (with active_loans) or CONCURRENT_MODIFICATION */
             409: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
+                     *       "allowed_from": [
+                     *         "active"
+                     *       ],
                      *       "code": "INVALID_STATUS_TRANSITION",
-                     *       "detail": "INVALID_STATUS_TRANSITION or CUSTOMER_HAS_ACTIVE_LOANS",
+                     *       "current_status": "banned",
+                     *       "detail": "INVALID_STATUS_TRANSITION (with current_status and allowed_from), CUSTOMER_HAS_ACTIVE_LOANS (with active_loans) or CONCURRENT_MODIFICATION",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 409,
                      *       "title": "Conflict",
                      *       "type": "https://pawnshop.example/problems/invalid-status-transition"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["InvalidStatusTransitionProblem"] | components["schemas"]["CustomerHasActiveLoansProblem"] | (components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CONCURRENT_MODIFICATION";
+                    });
                 };
             };
             /** @description VERSION_MISMATCH: If-Match names another version */
@@ -2886,6 +3544,8 @@ export interface operations {
                 headers: {
                     /** @description The current version, e.g. "4": re-read, then retry with it */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2899,12 +3559,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/version-mismatch"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VERSION_MISMATCH";
+                    };
                 };
             };
             /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
             413: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2918,12 +3583,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/payload-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
             415: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2937,12 +3607,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description VALIDATION_FAILED (reason missing, out of 3-500 characters, or differing between query and body) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2956,12 +3631,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2975,12 +3655,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2994,28 +3679,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -3023,7 +3716,10 @@ export interface operations {
     banCustomer: {
         parameters: {
             query?: {
-                /** @description Required: in the query string or in the body (if both, they must be equal); trimmed, then 3-500 characters */
+                /**
+                 * @deprecated
+                 * @description The reason, for a client that cannot send a body: the body is the documented way. If both are sent they must be equal; trimmed, then 3-500 characters
+                 */
                 reason?: string;
             };
             header?: {
@@ -3031,12 +3727,13 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
-                /** @description 10 digits; separators and a leading +1 are accepted */
+                /** @description 10 digits; separators and a leading +1 are accepted (anything else is a 422) */
                 phone: string;
             };
             cookie?: never;
         };
-        requestBody?: {
+        /** @description The reason (or, deprecated, the reason query parameter and no body) */
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["StatusReasonBodyDto"];
             };
@@ -3047,6 +3744,8 @@ export interface operations {
                 headers: {
                     /** @description The customer version, e.g. "3"; send it back in If-Match */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3056,6 +3755,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3069,50 +3770,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: admin */
+            /** @description FORBIDDEN: Requires role: admin */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: admin",
+                     *       "detail": "FORBIDDEN: Requires role: admin",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description CUSTOMER_NOT_FOUND */
             404: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3126,26 +3844,38 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/customer-not-found"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CUSTOMER_NOT_FOUND";
+                    };
                 };
             };
-            /** @description INVALID_STATUS_TRANSITION or CUSTOMER_HAS_ACTIVE_LOANS */
+            /** @description INVALID_STATUS_TRANSITION (with current_status and allowed_from), CUSTOMER_HAS_ACTIVE_LOANS (with active_loans) or CONCURRENT_MODIFICATION */
             409: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
+                     *       "allowed_from": [
+                     *         "active"
+                     *       ],
                      *       "code": "INVALID_STATUS_TRANSITION",
-                     *       "detail": "INVALID_STATUS_TRANSITION or CUSTOMER_HAS_ACTIVE_LOANS",
+                     *       "current_status": "banned",
+                     *       "detail": "INVALID_STATUS_TRANSITION (with current_status and allowed_from), CUSTOMER_HAS_ACTIVE_LOANS (with active_loans) or CONCURRENT_MODIFICATION",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 409,
                      *       "title": "Conflict",
                      *       "type": "https://pawnshop.example/problems/invalid-status-transition"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["InvalidStatusTransitionProblem"] | components["schemas"]["CustomerHasActiveLoansProblem"] | (components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CONCURRENT_MODIFICATION";
+                    });
                 };
             };
             /** @description VERSION_MISMATCH: If-Match names another version */
@@ -3153,6 +3883,8 @@ export interface operations {
                 headers: {
                     /** @description The current version, e.g. "4": re-read, then retry with it */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3166,12 +3898,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/version-mismatch"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VERSION_MISMATCH";
+                    };
                 };
             };
             /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
             413: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3185,12 +3922,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/payload-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
             415: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3204,12 +3946,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description VALIDATION_FAILED (reason missing, out of 3-500 characters, or differing between query and body) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3223,12 +3970,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3242,12 +3994,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3261,28 +4018,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -3290,7 +4055,10 @@ export interface operations {
     deactivateCustomer: {
         parameters: {
             query?: {
-                /** @description Required: in the query string or in the body (if both, they must be equal); trimmed, then 3-500 characters */
+                /**
+                 * @deprecated
+                 * @description The reason, for a client that cannot send a body: the body is the documented way. If both are sent they must be equal; trimmed, then 3-500 characters
+                 */
                 reason?: string;
             };
             header?: {
@@ -3298,12 +4066,13 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
-                /** @description 10 digits; separators and a leading +1 are accepted */
+                /** @description 10 digits; separators and a leading +1 are accepted (anything else is a 422) */
                 phone: string;
             };
             cookie?: never;
         };
-        requestBody?: {
+        /** @description The reason (or, deprecated, the reason query parameter and no body) */
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["StatusReasonBodyDto"];
             };
@@ -3314,6 +4083,8 @@ export interface operations {
                 headers: {
                     /** @description The customer version, e.g. "3"; send it back in If-Match */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3323,6 +4094,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3336,50 +4109,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: admin */
+            /** @description FORBIDDEN: Requires role: admin */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: admin",
+                     *       "detail": "FORBIDDEN: Requires role: admin",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description CUSTOMER_NOT_FOUND */
             404: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3393,26 +4183,38 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/customer-not-found"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CUSTOMER_NOT_FOUND";
+                    };
                 };
             };
-            /** @description INVALID_STATUS_TRANSITION or CUSTOMER_HAS_ACTIVE_LOANS */
+            /** @description INVALID_STATUS_TRANSITION (with current_status and allowed_from), CUSTOMER_HAS_ACTIVE_LOANS (with active_loans) or CONCURRENT_MODIFICATION */
             409: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
+                     *       "allowed_from": [
+                     *         "active"
+                     *       ],
                      *       "code": "INVALID_STATUS_TRANSITION",
-                     *       "detail": "INVALID_STATUS_TRANSITION or CUSTOMER_HAS_ACTIVE_LOANS",
+                     *       "current_status": "banned",
+                     *       "detail": "INVALID_STATUS_TRANSITION (with current_status and allowed_from), CUSTOMER_HAS_ACTIVE_LOANS (with active_loans) or CONCURRENT_MODIFICATION",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 409,
                      *       "title": "Conflict",
                      *       "type": "https://pawnshop.example/problems/invalid-status-transition"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["InvalidStatusTransitionProblem"] | components["schemas"]["CustomerHasActiveLoansProblem"] | (components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CONCURRENT_MODIFICATION";
+                    });
                 };
             };
             /** @description VERSION_MISMATCH: If-Match names another version */
@@ -3420,6 +4222,8 @@ export interface operations {
                 headers: {
                     /** @description The current version, e.g. "4": re-read, then retry with it */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3433,12 +4237,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/version-mismatch"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VERSION_MISMATCH";
+                    };
                 };
             };
             /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
             413: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3452,12 +4261,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/payload-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
             415: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3471,12 +4285,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description VALIDATION_FAILED (reason missing, out of 3-500 characters, or differing between query and body) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3490,12 +4309,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3509,12 +4333,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3528,28 +4357,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -3562,24 +4399,31 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description 10 digits; separators and a leading +1 are accepted */
+                /** @description 10 digits; separators and a leading +1 are accepted (anything else is a 422) */
                 phone: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description A page of the customer's audit events, newest first */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditEventPageResponseDto"];
+                    "application/json": components["schemas"]["Page"] & {
+                        items: components["schemas"]["AuditEventResponseDto"][];
+                    };
                 };
             };
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3593,50 +4437,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: staff */
+            /** @description FORBIDDEN: Requires role: staff */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: staff",
+                     *       "detail": "FORBIDDEN: Requires role: staff",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description CUSTOMER_NOT_FOUND */
             404: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3650,31 +4511,41 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/customer-not-found"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CUSTOMER_NOT_FOUND";
+                    };
                 };
             };
-            /** @description VALIDATION_FAILED */
+            /** @description VALIDATION_FAILED (a malformed phone, page or per_page) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "VALIDATION_FAILED",
-                     *       "detail": "VALIDATION_FAILED",
+                     *       "detail": "VALIDATION_FAILED (a malformed phone, page or per_page)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3688,12 +4559,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3707,28 +4583,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -3736,7 +4620,10 @@ export interface operations {
     reactivateCustomer: {
         parameters: {
             query?: {
-                /** @description Required: in the query string or in the body (if both, they must be equal); trimmed, then 3-500 characters */
+                /**
+                 * @deprecated
+                 * @description The reason, for a client that cannot send a body: the body is the documented way. If both are sent they must be equal; trimmed, then 3-500 characters
+                 */
                 reason?: string;
             };
             header?: {
@@ -3744,12 +4631,13 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
-                /** @description 10 digits; separators and a leading +1 are accepted */
+                /** @description 10 digits; separators and a leading +1 are accepted (anything else is a 422) */
                 phone: string;
             };
             cookie?: never;
         };
-        requestBody?: {
+        /** @description The reason (or, deprecated, the reason query parameter and no body) */
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["StatusReasonBodyDto"];
             };
@@ -3760,6 +4648,8 @@ export interface operations {
                 headers: {
                     /** @description The customer version, e.g. "3"; send it back in If-Match */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3769,6 +4659,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3782,50 +4674,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: admin */
+            /** @description FORBIDDEN: Requires role: admin */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: admin",
+                     *       "detail": "FORBIDDEN: Requires role: admin",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description CUSTOMER_NOT_FOUND */
             404: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3839,26 +4748,38 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/customer-not-found"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CUSTOMER_NOT_FOUND";
+                    };
                 };
             };
-            /** @description INVALID_STATUS_TRANSITION or CUSTOMER_HAS_ACTIVE_LOANS */
+            /** @description INVALID_STATUS_TRANSITION (with current_status and allowed_from), CUSTOMER_HAS_ACTIVE_LOANS (with active_loans) or CONCURRENT_MODIFICATION */
             409: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
+                     *       "allowed_from": [
+                     *         "active"
+                     *       ],
                      *       "code": "INVALID_STATUS_TRANSITION",
-                     *       "detail": "INVALID_STATUS_TRANSITION or CUSTOMER_HAS_ACTIVE_LOANS",
+                     *       "current_status": "banned",
+                     *       "detail": "INVALID_STATUS_TRANSITION (with current_status and allowed_from), CUSTOMER_HAS_ACTIVE_LOANS (with active_loans) or CONCURRENT_MODIFICATION",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 409,
                      *       "title": "Conflict",
                      *       "type": "https://pawnshop.example/problems/invalid-status-transition"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["InvalidStatusTransitionProblem"] | components["schemas"]["CustomerHasActiveLoansProblem"] | (components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CONCURRENT_MODIFICATION";
+                    });
                 };
             };
             /** @description VERSION_MISMATCH: If-Match names another version */
@@ -3866,6 +4787,8 @@ export interface operations {
                 headers: {
                     /** @description The current version, e.g. "4": re-read, then retry with it */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3879,12 +4802,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/version-mismatch"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VERSION_MISMATCH";
+                    };
                 };
             };
             /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
             413: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3898,12 +4826,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/payload-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
             415: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3917,12 +4850,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description VALIDATION_FAILED (reason missing, out of 3-500 characters, or differing between query and body) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3936,12 +4874,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3955,12 +4898,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3974,28 +4922,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -4003,7 +4959,10 @@ export interface operations {
     suspendCustomer: {
         parameters: {
             query?: {
-                /** @description Required: in the query string or in the body (if both, they must be equal); trimmed, then 3-500 characters */
+                /**
+                 * @deprecated
+                 * @description The reason, for a client that cannot send a body: the body is the documented way. If both are sent they must be equal; trimmed, then 3-500 characters
+                 */
                 reason?: string;
             };
             header?: {
@@ -4011,12 +4970,13 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
-                /** @description 10 digits; separators and a leading +1 are accepted */
+                /** @description 10 digits; separators and a leading +1 are accepted (anything else is a 422) */
                 phone: string;
             };
             cookie?: never;
         };
-        requestBody?: {
+        /** @description The reason (or, deprecated, the reason query parameter and no body) */
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["StatusReasonBodyDto"];
             };
@@ -4027,6 +4987,8 @@ export interface operations {
                 headers: {
                     /** @description The customer version, e.g. "3"; send it back in If-Match */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4036,6 +4998,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4049,50 +5013,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: admin */
+            /** @description FORBIDDEN: Requires role: admin */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: admin",
+                     *       "detail": "FORBIDDEN: Requires role: admin",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description CUSTOMER_NOT_FOUND */
             404: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4106,26 +5087,38 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/customer-not-found"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CUSTOMER_NOT_FOUND";
+                    };
                 };
             };
-            /** @description INVALID_STATUS_TRANSITION or CUSTOMER_HAS_ACTIVE_LOANS */
+            /** @description INVALID_STATUS_TRANSITION (with current_status and allowed_from), CUSTOMER_HAS_ACTIVE_LOANS (with active_loans) or CONCURRENT_MODIFICATION */
             409: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
+                     *       "allowed_from": [
+                     *         "active"
+                     *       ],
                      *       "code": "INVALID_STATUS_TRANSITION",
-                     *       "detail": "INVALID_STATUS_TRANSITION or CUSTOMER_HAS_ACTIVE_LOANS",
+                     *       "current_status": "banned",
+                     *       "detail": "INVALID_STATUS_TRANSITION (with current_status and allowed_from), CUSTOMER_HAS_ACTIVE_LOANS (with active_loans) or CONCURRENT_MODIFICATION",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 409,
                      *       "title": "Conflict",
                      *       "type": "https://pawnshop.example/problems/invalid-status-transition"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["InvalidStatusTransitionProblem"] | components["schemas"]["CustomerHasActiveLoansProblem"] | (components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CONCURRENT_MODIFICATION";
+                    });
                 };
             };
             /** @description VERSION_MISMATCH: If-Match names another version */
@@ -4133,6 +5126,8 @@ export interface operations {
                 headers: {
                     /** @description The current version, e.g. "4": re-read, then retry with it */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4146,12 +5141,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/version-mismatch"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VERSION_MISMATCH";
+                    };
                 };
             };
             /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
             413: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4165,12 +5165,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/payload-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
             415: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4184,12 +5189,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description VALIDATION_FAILED (reason missing, out of 3-500 characters, or differing between query and body) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4203,12 +5213,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4222,12 +5237,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4241,28 +5261,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -4275,7 +5303,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                /** @description 10 digits; separators and a leading +1 are accepted */
+                /** @description 10 digits; separators and a leading +1 are accepted (anything else is a 422) */
                 phone: string;
             };
             cookie?: never;
@@ -4293,6 +5321,8 @@ export interface operations {
                     ETag?: string;
                     /** @description "true" when this is the stored result of an earlier request with the same key */
                     "Idempotent-Replayed"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4302,6 +5332,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4315,50 +5347,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: staff */
+            /** @description FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: staff */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: staff",
+                     *       "detail": "FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: staff",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description CUSTOMER_NOT_FOUND */
             404: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4372,31 +5421,41 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/customer-not-found"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CUSTOMER_NOT_FOUND";
+                    };
                 };
             };
-            /** @description CUSTOMER_NOT_ACTIVE, NO_ACTIVE_LOANS or IDEMPOTENCY_KEY_REUSED (same key, other type) */
+            /** @description CUSTOMER_NOT_ACTIVE, NO_ACTIVE_LOANS, IDEMPOTENCY_KEY_REUSED (same key, other type) or CONCURRENT_MODIFICATION */
             409: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "CUSTOMER_NOT_ACTIVE",
-                     *       "detail": "CUSTOMER_NOT_ACTIVE, NO_ACTIVE_LOANS or IDEMPOTENCY_KEY_REUSED (same key, other type)",
+                     *       "detail": "CUSTOMER_NOT_ACTIVE, NO_ACTIVE_LOANS, IDEMPOTENCY_KEY_REUSED (same key, other type) or CONCURRENT_MODIFICATION",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 409,
                      *       "title": "Conflict",
                      *       "type": "https://pawnshop.example/problems/customer-not-active"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CUSTOMER_NOT_ACTIVE" | "NO_ACTIVE_LOANS" | "IDEMPOTENCY_KEY_REUSED" | "CONCURRENT_MODIFICATION";
+                    };
                 };
             };
             /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
             413: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4410,12 +5469,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/payload-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
             415: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4429,31 +5493,41 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description VALIDATION_FAILED (unknown type or malformed Idempotency-Key) */
+            /** @description VALIDATION_FAILED (unknown type, a malformed phone or Idempotency-Key) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "VALIDATION_FAILED",
-                     *       "detail": "VALIDATION_FAILED (unknown type or malformed Idempotency-Key)",
+                     *       "detail": "VALIDATION_FAILED (unknown type, a malformed phone or Idempotency-Key)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4467,12 +5541,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4486,28 +5565,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -4521,20 +5608,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Up */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @example ok */
-                        status: string;
-                    };
+                    "application/json": components["schemas"]["HealthStatusResponseDto"];
                 };
             };
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4548,12 +5637,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4567,12 +5661,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4586,7 +5685,10 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -4600,20 +5702,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The database answered a ping */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @example ok */
-                        status: string;
-                    };
+                    "application/json": components["schemas"]["HealthStatusResponseDto"];
                 };
             };
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4627,12 +5731,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4646,12 +5755,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4665,28 +5779,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description The database is unreachable */
+            /** @description DATABASE_UNAVAILABLE: the database is unreachable */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "The database is unreachable",
+                     *       "detail": "DATABASE_UNAVAILABLE: the database is unreachable",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE";
+                    };
                 };
             };
         };

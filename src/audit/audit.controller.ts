@@ -1,10 +1,11 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiPageResponse } from '../common/openapi/page';
 import { Roles } from '../auth/decorators/roles.decorator';
 import { ApiPhoneParam, ApiProblems, PhoneParamPipe } from '../customers/customer-http';
 import { PageQueryDto } from '../customers/dto/page.dto';
 import { AuditService } from './audit.service';
-import { AuditEventPageResponseDto, AuditListQueryDto } from './dto/audit.dto';
+import { AuditEventPageResponseDto, AuditEventResponseDto, AuditListQueryDto } from './dto/audit.dto';
 
 @ApiTags('audit')
 @Roles('admin')
@@ -17,7 +18,7 @@ export class AuditController {
     operationId: 'listAuditEvents',
     summary: 'Audit events across customers, newest first',
   })
-  @ApiOkResponse({ type: AuditEventPageResponseDto })
+  @ApiPageResponse(AuditEventResponseDto, 'A page of audit events, newest first')
   @ApiProblems({
     422: 'VALIDATION_FAILED (unknown parameter, bad action, phone or date, or since after until)',
   })
@@ -38,8 +39,8 @@ export class CustomerHistoryController {
     summary: "A customer's audit events, newest first, across phone changes",
   })
   @ApiPhoneParam()
-  @ApiOkResponse({ type: AuditEventPageResponseDto })
-  @ApiProblems({ 404: 'CUSTOMER_NOT_FOUND', 422: 'VALIDATION_FAILED' })
+  @ApiPageResponse(AuditEventResponseDto, "A page of the customer's audit events, newest first")
+  @ApiProblems({ 404: 'CUSTOMER_NOT_FOUND', 422: 'VALIDATION_FAILED (a malformed phone, page or per_page)' })
   history(
     @Param('phone', PhoneParamPipe) phone: string,
     @Query() page: PageQueryDto,

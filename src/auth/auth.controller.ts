@@ -24,10 +24,10 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ operationId: 'login', summary: 'Exchange username and password for a bearer token' })
-  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiOkResponse({ type: TokenResponseDto, description: 'A bearer token' })
   @ApiUnauthorizedResponse({ type: ProblemResponseDto, description: 'INVALID_CREDENTIALS: wrong username or password (the same answer for both)' })
-  @ApiUnprocessableEntityResponse({ type: ProblemResponseDto })
-  @ApiTooManyRequestsResponse({ type: ProblemResponseDto, description: '5 failed logins in 15 minutes; see Retry-After' })
+  @ApiUnprocessableEntityResponse({ type: ProblemResponseDto, description: 'VALIDATION_FAILED (username or password missing, empty or too long)' })
+  @ApiTooManyRequestsResponse({ type: ProblemResponseDto, description: 'TOO_MANY_LOGIN_ATTEMPTS: 5 failed logins in 15 minutes; see Retry-After' })
   login(@Body() body: LoginRequestDto): Promise<TokenResponseDto> {
     return this.auth.login(body.username, body.password);
   }
@@ -35,7 +35,7 @@ export class AuthController {
   @Get('me')
   @Roles('staff')
   @ApiOperation({ operationId: 'getCurrentUser', summary: 'Who the token belongs to' })
-  @ApiOkResponse({ type: MeResponseDto })
+  @ApiOkResponse({ type: MeResponseDto, description: 'The caller' })
   me(@CurrentUser() user: AuthenticatedUser): MeResponseDto {
     return { username: user.username, role: user.role };
   }

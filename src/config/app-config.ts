@@ -8,6 +8,8 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export interface AppConfig {
   nodeEnv: NodeEnv;
   port: number;
+  /** Where clients reach the service: the first `servers` entry of the OpenAPI document. */
+  publicUrl: string;
   mongodbUri?: string;
   /** With MONGODB_URI naming a FerretDB on PostgreSQL: that PostgreSQL database, for GIN indexes. */
   ferretDbPostgresUrl?: string;
@@ -55,6 +57,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push('PORT must be an integer 0-65535');
 
+  const publicUrl = (env.PUBLIC_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(publicUrl))
+    problems.push('PUBLIC_URL must be an absolute http(s) URL, e.g. https://customers.example.com');
+
   const mongodbUri = env.MONGODB_URI?.trim() || undefined;
   if (production && !mongodbUri) problems.push('MONGODB_URI is required in production');
 
@@ -87,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     nodeEnv,
     port,
+    publicUrl,
     mongodbUri,
     ferretDbPostgresUrl: env.FERRETDB_POSTGRES_URL?.trim() || undefined,
     jwt: {

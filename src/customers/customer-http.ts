@@ -25,6 +25,12 @@ import { ProblemResponseDto } from '../common/problem/problem.dto';
 import { CustomerResponseDto } from './dto/customer-response.dto';
 import { StatusReasonBodyDto } from './dto/status-change.dto';
 import { PHONE_EXAMPLE, PHONE_MESSAGE } from './dto/phone';
+import {
+  IDEMPOTENCY_KEY as IDEMPOTENCY_KEY_PATTERN,
+  IF_MATCH,
+  PHONE_INPUT,
+  PHONE_INPUT_MAX,
+} from '../common/openapi/patterns';
 import { etagFor, parseIfMatch, VersionPrecondition } from './if-match';
 
 /** `{phone}` in a path: normalized to 10 digits, or a 422 naming the `phone` parameter. */
@@ -52,7 +58,7 @@ export const IfMatch = createParamDecorator(
   },
 );
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
+const IDEMPOTENCY_KEY = new RegExp(IDEMPOTENCY_KEY_PATTERN);
 
 /** The `Idempotency-Key` header (undefined when absent; 422 when not 1-128 safe characters). */
 export const IdempotencyKey = createParamDecorator(
@@ -102,7 +108,8 @@ export const ApiPhoneParam = () =>
   ApiParam({
     name: 'phone',
     example: PHONE_EXAMPLE,
-    description: '10 digits; separators and a leading +1 are accepted',
+    schema: { type: 'string', pattern: PHONE_INPUT, maxLength: PHONE_INPUT_MAX },
+    description: '10 digits; separators and a leading +1 are accepted (anything else is a 422)',
   });
 
 type HeaderDocs = Record<string, { description: string; schema: { type: 'string'; example: string } }>;
@@ -183,17 +190,15 @@ export const ApiProblems = (problems: { 404?: string; 409?: string; 412?: string
 export const ApiStatusReasonBody = () =>
   ApiBody({
     type: StatusReasonBodyDto,
-    required: false,
-    examples: {
-      emptyBody: { summary: 'No body: the reason is in the query string', value: {} },
-      withReason: { summary: 'The reason in the body', value: { reason: 'Repeated missed payments' } },
-    },
+    required: true,
+    description: 'The reason (or, deprecated, the reason query parameter and no body)',
   });
 
 export const ApiIfMatchHeader = () =>
   ApiHeader({
     name: 'If-Match',
     required: false,
+    schema: { type: 'string', pattern: IF_MATCH, example: '"3"' },
     description:
       'Apply only if the customer is still at this version: "3", 3 or *. A weak tag (W/"3") never matches (412); malformed: 422',
   });
@@ -202,6 +207,7 @@ export const ApiIdempotencyKeyHeader = () =>
   ApiHeader({
     name: 'Idempotency-Key',
     required: false,
+    schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN, example: 'till-3-7f2c9a' },
     description:
       'A retry with the same key (per customer) returns the first result and changes nothing. 1-128 characters of A-Z a-z 0-9 _ . : -',
   });

@@ -147,7 +147,8 @@ describe('users and roles', () => {
     it('lists users without any hash or password', async () => {
       await createUser(JANE).expect(201);
       const res = await listUsers().expect(200);
-      expect(res.body).toEqual([
+      expect(res.body).toEqual({ items: expect.any(Array), total: 2, page: 1, per_page: 10, pages: 1 });
+      expect(res.body.items).toEqual([
         {
           username: JANE.username,
           role: 'staff',

@@ -59,7 +59,9 @@ describe('the response validator', () => {
   it('refuses a body that does not match the schema, or an extra field', () => {
     expect(responseViolation(sample('GET', '/api/v1/customer/5551234567', 200, { ...customer, version: 'one' }))).toMatch(/version/);
     expect(responseViolation(sample('GET', '/api/v1/customer/5551234567', 200, { ...customer, _id: 'x' }))).toMatch(/additional/);
-    expect(responseViolation(sample('GET', '/api/v1/auth/users', 200, [{ username: 'a', role: 'staff' }]))).toMatch(/required/);
+    expect(
+      responseViolation(sample('GET', '/api/v1/auth/users', 200, { items: [{ username: 'a', role: 'staff' }], total: 1, page: 1, per_page: 10, pages: 1 })),
+    ).toMatch(/required/);
   });
 
   it('refuses a problem served as application/json, or a success served as a problem', () => {

@@ -3,13 +3,13 @@ import { IsString, MaxLength, MinLength } from 'class-validator';
 import { ROLES, Role } from '../roles';
 
 export class LoginRequestDto {
-  @ApiProperty({ example: 'admin' })
+  @ApiProperty({ example: 'admin', minLength: 1, maxLength: 64, description: 'Case-insensitive' })
   @IsString()
   @MinLength(1)
   @MaxLength(64)
   username: string;
 
-  @ApiProperty({ example: 'change-me-admin-password', format: 'password' })
+  @ApiProperty({ example: 'change-me-admin-password', format: 'password', minLength: 1, maxLength: 256 })
   @IsString()
   @MinLength(1)
   @MaxLength(256)
@@ -23,10 +23,10 @@ export class TokenResponseDto {
   @ApiProperty({ example: 'Bearer', enum: ['Bearer'] })
   token_type: 'Bearer';
 
-  @ApiProperty({ example: 3600, description: 'Lifetime in seconds' })
+  @ApiProperty({ type: 'integer', minimum: 1, example: 3600, description: 'Lifetime in seconds' })
   expires_in: number;
 
-  @ApiProperty({ enum: ROLES, example: 'admin' })
+  @ApiProperty({ enum: ROLES, enumName: 'Role', example: 'admin' })
   role: Role;
 }
 
@@ -34,6 +34,6 @@ export class MeResponseDto {
   @ApiProperty({ example: 'admin' })
   username: string;
 
-  @ApiProperty({ enum: ROLES, example: 'admin' })
+  @ApiProperty({ enum: ROLES, enumName: 'Role', example: 'admin' })
   role: Role;
 }

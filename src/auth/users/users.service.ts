@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { ApiException } from '../../common/problem/api-exception';
+import { Page, pageOf, PageQueryDto, skipOf } from '../../customers/dto/page.dto';
 import { UserCreateDto, UserResponseDto, UserUpdateDto } from '../dto/user.dto';
 import { toUserResponse } from '../dto/user.mapper';
 import { PasswordHasher } from '../password-hasher';
@@ -27,8 +28,9 @@ export class UsersService implements OnApplicationBootstrap {
     this.logger.log({ msg: 'bootstrap admin ready', username });
   }
 
-  async list(): Promise<UserResponseDto[]> {
-    return (await this.users.list()).map(toUserResponse);
+  async list(query: PageQueryDto): Promise<Page<UserResponseDto>> {
+    const { items, total } = await this.users.list(skipOf(query), query.per_page);
+    return pageOf(items.map(toUserResponse), total, query);
   }
 
   async create(dto: UserCreateDto): Promise<UserResponseDto> {

@@ -128,7 +128,9 @@ function completeProblemResponses(document: OpenAPIObject): void {
       for (const [status, description] of Object.entries(extra)) {
         operation.responses[status] ??= { description };
       }
-      for (const [status, response] of Object.entries(operation.responses)) {
+      for (const [status, shared] of Object.entries(operation.responses)) {
+        // Class-level decorators give every operation the same response object: change a copy.
+        const response: ResponseObject = (operation.responses[status] = { ...shared });
         response.headers = { ...response.headers, ...REQUEST_ID_HEADER };
         if (Number(status) < 400) {
           response.description ||= SUCCESS_DESCRIPTIONS[status] ?? 'Success';

@@ -81,6 +81,7 @@ describe('POST /api/v1/customer/{phone}/{action}', () => {
       const before = await customerInStatus(t, admin, from);
       const res = await expectNothingWritten(t, () => changeStatus(t, admin, before.phone_number, action, 'Reason for the change'));
       expectProblem(res, 409, 'INVALID_STATUS_TRANSITION');
+      expect(res.body).toMatchObject({ current_status: from, allowed_from: [...ALLOWED[action].from] });
       expect(await getCustomer(t, admin, before.phone_number)).toEqual(before);
     });
   });
@@ -91,6 +92,7 @@ describe('POST /api/v1/customer/{phone}/{action}', () => {
       const withLoan = await recordTransaction(t, admin, customer.phone_number, 'loan_opened');
       const res = await expectNothingWritten(t, () => changeStatus(t, admin, customer.phone_number, action));
       expectProblem(res, 409, 'CUSTOMER_HAS_ACTIVE_LOANS');
+      expect(res.body.active_loans).toBe(1);
       expect(await getCustomer(t, admin, customer.phone_number)).toEqual(withLoan);
     });
 

@@ -1433,7 +1433,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
@@ -1446,7 +1446,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
@@ -1459,7 +1459,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: admin */
+            /** @description FORBIDDEN: Requires role: admin */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -1470,7 +1470,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: admin",
+                     *       "detail": "FORBIDDEN: Requires role: admin",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -1631,7 +1631,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
@@ -1644,7 +1644,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
@@ -1657,7 +1657,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: admin */
+            /** @description FORBIDDEN: Requires role: admin */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -1668,7 +1668,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: admin",
+                     *       "detail": "FORBIDDEN: Requires role: admin",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -1904,7 +1904,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
@@ -1917,7 +1917,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
@@ -1930,7 +1930,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: admin */
+            /** @description FORBIDDEN: Requires role: admin */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -1941,7 +1941,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: admin",
+                     *       "detail": "FORBIDDEN: Requires role: admin",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -2205,7 +2205,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
@@ -2218,7 +2218,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
@@ -2231,7 +2231,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: staff */
+            /** @description FORBIDDEN: Requires role: staff */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -2242,7 +2242,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: staff",
+                     *       "detail": "FORBIDDEN: Requires role: staff",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -2407,7 +2407,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
@@ -2420,7 +2420,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
@@ -2433,7 +2433,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: staff */
+            /** @description FORBIDDEN: Requires role: staff */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -2444,7 +2444,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: staff",
+                     *       "detail": "FORBIDDEN: Requires role: staff",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -2872,7 +2872,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
@@ -2885,7 +2885,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
@@ -2898,7 +2898,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: staff */
+            /** @description FORBIDDEN: Requires role: staff */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -2909,7 +2909,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: staff",
+                     *       "detail": "FORBIDDEN: Requires role: staff",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -3102,7 +3102,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
@@ -3115,7 +3115,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
@@ -3128,7 +3128,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: staff */
+            /** @description FORBIDDEN: Requires role: staff */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -3139,7 +3139,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: staff",
+                     *       "detail": "FORBIDDEN: Requires role: staff",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -5353,7 +5353,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
@@ -5366,7 +5366,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
@@ -5379,7 +5379,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: staff */
+            /** @description FORBIDDEN: Requires role: staff */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -5390,7 +5390,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: FORBIDDEN: Requires role: staff",
+                     *       "detail": "FORBIDDEN: Requires role: staff",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",

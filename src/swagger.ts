@@ -174,6 +174,8 @@ function describeOperations(document: OpenAPIObject): void {
         if (parameter.in === 'query' && parameter.schema?.type === 'array') {
           parameter.style = 'form';
           parameter.explode = false;
+          // `status=` (an empty list) is refused like any other value that names no status.
+          parameter.schema.minItems = 1;
         }
       }
     }

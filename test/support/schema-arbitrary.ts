@@ -27,8 +27,11 @@ export class SchemaArbitraries {
       resolved = this.document.components?.schemas?.[name] as Schema;
     }
     if (Array.isArray(resolved.allOf)) {
-      // allOf of objects: merge their properties and required lists.
       const parts = (resolved.allOf as Schema[]).map((part) => this.resolve(part));
+      const { allOf: _parts, ...siblings } = resolved;
+      // A wrapped $ref (allOf of one, with a description beside it): the schema it names.
+      if (!parts.some((part) => part.type === 'object')) return Object.assign({}, ...parts, siblings) as Schema;
+      // allOf of objects: merge their properties and required lists.
       const merged: Schema = { ...resolved, allOf: undefined, type: 'object', properties: {}, required: [] };
       for (const part of parts) {
         Object.assign(merged.properties as Schema, part.properties);

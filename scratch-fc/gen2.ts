@@ -1,0 +1,1 @@
+process.env.X = '1';

@@ -72,9 +72,12 @@ export class SchemaArbitraries {
   private validObject(schema: Schema): fc.Arbitrary<Record<string, unknown>> {
     const properties = (schema.properties ?? {}) as Record<string, Schema>;
     const model = Object.fromEntries(Object.entries(properties).map(([name, property]) => [name, this.valid(property)]));
-    const record = fc.record(model, { requiredKeys: (schema.required as string[]) ?? [] });
+    const required = (schema.required as string[]) ?? [];
+    const record = fc.record(model, { requiredKeys: required });
     const minProperties = (schema.minProperties as number) ?? 0;
-    return record.filter((value) => Object.keys(value).length >= minProperties);
+    // The edge case first: with nothing required, the empty object is valid unless minProperties says no.
+    const edged = required.length === 0 ? fc.oneof(fc.constant({}), record) : record;
+    return edged.filter((value) => Object.keys(value).length >= minProperties);
   }
 
   /** Values that break one constraint of the schema; empty when it has none to break. */
@@ -185,7 +188,12 @@ function validString(schema: Schema): fc.Arbitrary<string> {
     const word = fc.stringMatching(/^[a-z][a-z0-9]{0,7}$/);
     strings = fc.tuple(word, word, fc.constantFrom('com', 'org', 'net')).map(([user, host, tld]) => `${user}@${host}.${tld}`);
   } else {
-    strings = fc.string({ minLength, maxLength: Math.max(minLength, Math.min(maxLength, MAX_GENERATED_LENGTH)) });
+    // Edge cases beside random text: the shortest value, and only blanks (valid unless a pattern says no).
+    strings = fc.oneof(
+      fc.string({ minLength, maxLength: Math.max(minLength, Math.min(maxLength, MAX_GENERATED_LENGTH)) }),
+      fc.constant('x'.repeat(minLength)),
+      fc.constant(' '.repeat(Math.max(minLength, 1))),
+    );
   }
   return strings.filter((value) => sane(value) && value.length >= minLength && value.length <= maxLength);
 }

@@ -444,6 +444,7 @@ export interface components {
         };
         /** @description The action needs a customer with no open loan: active_loans says how many are open */
         CustomerHasActiveLoansProblem: components["schemas"]["ProblemResponseDto"] & {
+            active_loans: number;
             /** @enum {string} */
             code: "CUSTOMER_HAS_ACTIVE_LOANS";
         };
@@ -568,8 +569,10 @@ export interface components {
         };
         /** @description The action does not apply to the customer in its current status: current_status says which, allowed_from which it needs */
         InvalidStatusTransitionProblem: components["schemas"]["ProblemResponseDto"] & {
+            allowed_from: components["schemas"]["CustomerStatus"][];
             /** @enum {string} */
             code: "INVALID_STATUS_TRANSITION";
+            current_status: components["schemas"]["CustomerStatus"];
         };
         LoginRequestDto: {
             /**

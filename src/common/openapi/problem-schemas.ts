@@ -10,18 +10,21 @@ const problemRef = { $ref: `#/components/schemas/${PROBLEM_SCHEMA_NAME}` };
  * with its code fixed and those members required.
  */
 const PROBLEMS_WITH_MEMBERS: Partial<
-  Record<ProblemCode, { name: string; description: string; members: string[]; example: JsonObject }>
+  Record<ProblemCode, { name: string; description: string; members: Record<string, JsonObject>; example: JsonObject }>
 > = {
   INVALID_STATUS_TRANSITION: {
     name: 'InvalidStatusTransitionProblem',
     description: 'The action does not apply to the customer in its current status: current_status says which, allowed_from which it needs',
-    members: ['current_status', 'allowed_from'],
+    members: {
+      current_status: { $ref: '#/components/schemas/CustomerStatus' },
+      allowed_from: { type: 'array', minItems: 1, items: { $ref: '#/components/schemas/CustomerStatus' } },
+    },
     example: { current_status: 'banned', allowed_from: ['active'] },
   },
   CUSTOMER_HAS_ACTIVE_LOANS: {
     name: 'CustomerHasActiveLoansProblem',
     description: 'The action needs a customer with no open loan: active_loans says how many are open',
-    members: ['active_loans'],
+    members: { active_loans: { type: 'integer', minimum: 1 } },
     example: { active_loans: 2 },
   },
 };
@@ -37,7 +40,8 @@ export function problemComponents(): Record<string, JsonObject> {
   const schemas: Record<string, JsonObject> = {};
   for (const [code, spec] of Object.entries(PROBLEMS_WITH_MEMBERS)) {
     const own = codeIs([code]);
-    own.required = ['code', ...spec!.members];
+    own.required = ['code', ...Object.keys(spec!.members)];
+    own.properties = { ...(own.properties as JsonObject), ...spec!.members };
     schemas[spec!.name] = { description: spec!.description, allOf: [problemRef, own] };
   }
   return schemas;

@@ -1,1 +1,0 @@
-process.env.X = '1';

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +42,7 @@ describe('the SDK as a package a consumer installs', () => {
     expect(Object.keys(SDK_PACKAGE.dependencies)).toEqual(['openapi-fetch']);
   });
 
-  it('packs, installs into a separate project, type-checks its typed calls and drives the running service', () => {
+  it('packs, installs into a separate project, type-checks its typed calls and drives the running service', async () => {
     npm(['run', 'build'], SDK);
     const [packed] = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], SDK)) as {
       filename: string;
@@ -77,9 +78,14 @@ describe('the SDK as a package a consumer installs', () => {
       }),
     );
     // The typed calls (and the @ts-expect-error lines) type-check against the installed package only.
-    execFileSync(process.execPath, [TSC, '-p', project], { cwd: project, encoding: 'utf8' });
+    try {
+      execFileSync(process.execPath, [TSC, '-p', project], { cwd: project, encoding: 'utf8' });
+    } catch (error) {
+      throw new Error(`the consumer does not type-check:\n${(error as { stdout?: string }).stdout}`);
+    }
 
-    const output = execFileSync(process.execPath, [join(project, 'out', 'consumer.js')], {
+    // Not execFileSync: the service answers from this process, whose event loop must keep running.
+    const { stdout: output } = await promisify(execFile)(process.execPath, [join(project, 'out', 'consumer.js')], {
       cwd: project,
       encoding: 'utf8',
       env: { ...process.env, PAWNSHOP_URL: baseUrl, PAWNSHOP_USERNAME: ADMIN.username, PAWNSHOP_PASSWORD: ADMIN.password },

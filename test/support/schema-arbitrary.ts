@@ -28,7 +28,8 @@ export class SchemaArbitraries {
     }
     if (Array.isArray(resolved.allOf)) {
       const parts = (resolved.allOf as Schema[]).map((part) => this.resolve(part));
-      const { allOf: _parts, ...siblings } = resolved;
+      const siblings = { ...resolved };
+      delete siblings.allOf;
       // A wrapped $ref (allOf of one, with a description beside it): the schema it names.
       if (!parts.some((part) => part.type === 'object')) return Object.assign({}, ...parts, siblings) as Schema;
       // allOf of objects: merge their properties and required lists.

@@ -15,6 +15,9 @@ import {
   type ProblemCode,
 } from '@pawnshop/customers-sdk';
 
+// The scratch project installs nothing but the SDK (no @types/node).
+declare const process: { env: Record<string, string | undefined>; exit(code: number): never };
+
 async function main(): Promise<void> {
   const baseUrl = process.env.PAWNSHOP_URL as string;
   const login = await createPawnshopClient(baseUrl).POST('/api/v1/auth/login', {

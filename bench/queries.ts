@@ -1,14 +1,18 @@
 /**
  * The queries behind each scenario, issued straight through the MongoDB driver:
- * - the floor: the same query shapes CustomersRepository sends (mirrored here: the repository
- *   keeps them private), with the app's own buildSearchFilter;
+ * - the floor: the same query shapes CustomerReadsRepository sends (mirrored here: the repository
+ *   keeps them private), with the app's own customerSearchFilter;
  * - the naive alternative: the original system's "regex fallback", a case-insensitive,
  *   unanchored $regex over first_name, last_name and phone_number.
  */
 import { Collection, Document, Filter, Sort } from 'mongodb';
-import { buildSearchFilter } from '../src/customers/search-keys';
+import { customerSearchFilter } from '../src/customers/persistence/customer-filters';
+import { DatabaseEngine } from '../src/database/database-engine';
 
-/** customers.repository.ts INTERNAL_FIELDS: reads leave the storage internals out. */
+/** The filter shapes the app sends to the benched engine. */
+const engine = new DatabaseEngine(process.env.MONGODB_URI ? 'mongodb' : 'ferretdb');
+
+/** customer-documents.ts INTERNAL_FIELDS: reads leave the storage internals out. */
 export const RESPONSE_PROJECTION = {
   search_keys: 0,
   first_name_sort: 0,
@@ -29,7 +33,7 @@ export const QUERY_TIMEOUT_MS = Number(process.env.BENCH_QUERY_TIMEOUT_MS ?? 30_
 export const byPhone = (phone: string): Filter<Document> => ({ phone_number: phone });
 export const appSearch = (search: string): Filter<Document> => ({
   ...LISTED,
-  ...(buildSearchFilter(search) as Filter<Document>),
+  ...(customerSearchFilter(search, engine) as Filter<Document>),
 });
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

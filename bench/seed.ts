@@ -8,9 +8,9 @@
  */
 import { BSON } from 'mongodb';
 import mongoose, { Connection, Model } from 'mongoose';
-import { Customer, CustomerSchema } from '../src/customers/customer.schema';
-import { CustomerStatus } from '../src/customers/customer-rules';
-import { searchKeysFor, sortKey } from '../src/customers/search-keys';
+import { Customer, CustomerSchema } from '../src/customers/persistence/customer.schema';
+import { CustomerStatus } from '../src/customers/domain/customer-rules';
+import { searchKeysFor, sortKey } from '../src/customers/domain/search-keys';
 import { EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, NOTES } from './names';
 import { Prng, WeightedPicker } from './prng';
 import { ProgressBar } from './progress';

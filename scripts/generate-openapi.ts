@@ -17,7 +17,7 @@ const UNREACHABLE_DATABASE = 'mongodb://127.0.0.1:9/openapi';
 
 async function renderDocument(): Promise<string> {
   const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent', SWAGGER_ENABLED: 'false' });
-  const app = await createApp(config, UNREACHABLE_DATABASE, { lazyDatabase: true });
+  const app = await createApp(config, { uri: UNREACHABLE_DATABASE }, { lazyDatabase: true });
   try {
     return `${JSON.stringify(buildOpenApiDocument(app, config.publicUrl), null, 2)}\n`;
   } finally {

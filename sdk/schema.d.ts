@@ -183,7 +183,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * any status but archived → archived (no active loans)
+         * active, suspended, banned or deactivated → archived (no active loans)
          * @description Requires role: admin.
          */
         post: operations["archiveCustomer"];
@@ -414,6 +414,11 @@ export interface components {
              * @example loan_opened
              */
             transaction_type?: components["schemas"]["TransactionType"];
+            /**
+             * @description The customer's version after this change (a customer's history is in this order); absent on events recorded before versions were
+             * @example 4
+             */
+            version?: number;
         };
         CustomerCreateDto: {
             /**
@@ -3068,7 +3073,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated customer; every successful update bumps the version, one that changes no value too */
+            /** @description The updated customer, at a new version (also when no value differed) */
             200: {
                 headers: {
                     /** @description The customer version, e.g. "3"; send it back in If-Match */

@@ -7,3 +7,9 @@ export const API_PATH_PREFIX = `/${API_PREFIX}/`;
  * SDK package built from it (sdk/package.json). Bump it with any change of the document.
  */
 export const API_VERSION = '1.1.0';
+
+/** Largest request body accepted (413 above it). */
+export const BODY_LIMIT_KIB = 16;
+export const BODY_LIMIT_BYTES = BODY_LIMIT_KIB * 1024;
+/** Largest request head accepted (431 above it): Node's default `maxHeaderSize`. */
+export const HEADER_LIMIT_KIB = 16;

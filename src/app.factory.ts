@@ -18,6 +18,7 @@ import {
 import { UndeclaredQueryGuard } from './common/validation/undeclared-query.guard';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app-config';
+import { DatabaseEngine, DatabaseTarget } from './database/database-engine';
 import { customerEtagHook } from './customers/customer-http';
 import { setupSwagger } from './swagger';
 
@@ -27,8 +28,6 @@ const SECURITY_HEADERS = securityHeaders();
 export interface CreateAppOptions {
   /** Do not wait for the database at start-up (used by the OpenAPI generator, which never touches it). */
   lazyDatabase?: boolean;
-  /** FerretDB's PostgreSQL database, when the database is FerretDB on PostgreSQL: GIN indexes are added there. */
-  ferretDbPostgresUrl?: string;
   /** Where the JSON logs go (standard output by default). */
   logDestination?: DestinationStream;
 }
@@ -36,9 +35,11 @@ export interface CreateAppOptions {
 /** Builds the fully configured application; used by main.ts, the tests and the OpenAPI script. */
 export async function createApp(
   config: AppConfig,
-  mongodbUri: string,
+  database: DatabaseTarget,
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
+  // Asked before the modules are built: the engine sizes the connection pools.
+  const engine = options.lazyDatabase ? new DatabaseEngine('mongodb') : await DatabaseEngine.detect(database);
   const rootLogger = createRootLogger(config.logLevel, options.logDestination);
   const adapter = new FastifyAdapter({
     loggerInstance: rootLogger,
@@ -67,7 +68,7 @@ export async function createApp(
     clientErrorHandler: clientErrorHandler(SECURITY_HEADERS),
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config, mongodbUri, options),
+    AppModule.forRoot(config, database, engine, { lazyDatabase: options.lazyDatabase }),
     adapter,
     {
       logger: new PinoLoggerService(rootLogger),

@@ -5,6 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { CustomersModule } from './customers/customers.module';
+import { DatabaseEngine, DatabaseTarget } from './database/database-engine';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 
@@ -12,14 +13,15 @@ import { HealthModule } from './health/health.module';
 export class AppModule {
   static forRoot(
     config: AppConfig,
-    mongodbUri: string,
-    options: { lazyDatabase?: boolean; ferretDbPostgresUrl?: string } = {},
+    database: DatabaseTarget,
+    engine: DatabaseEngine,
+    options: { lazyDatabase?: boolean } = {},
   ): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(mongodbUri, { lazy: options.lazyDatabase, ferretDbPostgresUrl: options.ferretDbPostgresUrl }),
+        DatabaseModule.forRoot(database, engine, { lazy: options.lazyDatabase }),
         EventEmitterModule.forRoot(),
         AuthModule,
         HealthModule,

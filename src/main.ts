@@ -1,14 +1,12 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/app-config';
-import { embeddedDefaultsFromEnv, resolveDatabase } from './database/database-resolver';
+import { resolveDatabase } from './database/database-resolver';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
-  const database = await resolveDatabase(config.mongodbUri, embeddedDefaultsFromEnv());
-  const app = await createApp(config, database.uri, {
-    ferretDbPostgresUrl: database.postgresUrl ?? config.ferretDbPostgresUrl,
-  });
+  const database = await resolveDatabase(config);
+  const app = await createApp(config, database);
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;

@@ -1,8 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { API_PATH_PREFIX, API_VERSION } from './app.constants';
+import { API_PATH_PREFIX, API_VERSION, BODY_LIMIT_KIB, HEADER_LIMIT_KIB } from './app.constants';
 import { codesNamedIn, problemComponents, problemExampleMembers, problemSchemaFor } from './common/openapi/problem-schemas';
 import { tidySchemas } from './common/openapi/tidy';
+import { RETRY_AFTER_SECONDS } from './common/problem/api-exception';
 import { problemTypeFor, PROBLEM_CONTENT_TYPE, titleFor } from './common/problem/problem';
 import { ProblemCode } from './common/problem/problem-codes';
 
@@ -31,7 +32,7 @@ interface OperationObject {
 /** Responses any operation can give, the health probes' included, whatever its decorators say. */
 const HTTP_PROBLEMS: Record<string, string> = {
   '400': 'MALFORMED_REQUEST: the URL or the JSON body cannot be parsed',
-  '431': 'HEADERS_TOO_LARGE: the request headers exceed 16 KiB',
+  '431': `HEADERS_TOO_LARGE: the request headers exceed ${HEADER_LIMIT_KIB} KiB`,
   '500': 'INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs',
 };
 /** ...and those any operation of the API can give. */
@@ -41,13 +42,13 @@ const API_PROBLEMS: Record<string, string> = {
 };
 /** ...and those of any operation that reads a body. */
 const BODY_PROBLEMS: Record<string, string> = {
-  '413': 'PAYLOAD_TOO_LARGE: the body exceeds 16 KiB',
+  '413': `PAYLOAD_TOO_LARGE: the body exceeds ${BODY_LIMIT_KIB} KiB`,
   '415': 'UNSUPPORTED_MEDIA_TYPE: the body is not application/json',
 };
 /** Problems that tell the client when to come back. */
 const RETRY_AFTER_STATUSES = new Set(['429', '503']);
 const RETRY_AFTER_HEADER = {
-  'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: 5 } },
+  'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: RETRY_AFTER_SECONDS } },
 };
 const WWW_AUTHENTICATE_HEADER = {
   'WWW-Authenticate': { description: 'The scheme to authenticate with: Bearer', schema: { type: 'string', example: 'Bearer' } },

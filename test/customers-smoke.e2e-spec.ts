@@ -1,6 +1,6 @@
 import { startTestApp, TestApp } from './support/test-app';
 
-/** One pass through every customer and audit endpoint, checking what was stored. */
+/** One pass through every customer and audit endpoint, checking what was stored: the steps run in order, on one customer. */
 jest.setTimeout(60_000);
 
 describe('customers smoke', () => {
@@ -17,7 +17,7 @@ describe('customers smoke', () => {
   });
   afterAll(() => t.close());
 
-  it('runs a customer through its life', async () => {
+  it('creates a customer in any phone notation, refuses a duplicate, reads it back', async () => {
     const created = await t
       .http()
       .post('/api/v1/customer/')
@@ -57,7 +57,9 @@ describe('customers smoke', () => {
 
     const got = await t.http().get('/api/v1/customer/555-123-4567').set(auth(staff)).expect(200);
     expect(got.headers.etag).toBe('"1"');
+  });
 
+  it('finds it by name words and phone digits, sorts and pages, refuses operators', async () => {
     for (const search of ['jose', "o'br", 'OBRIEN JO', '4567', '(555) 123', '555 123']) {
       const res = await t
         .http()
@@ -78,7 +80,9 @@ describe('customers smoke', () => {
     expect(page.body.items[0].first_name).toBe('John');
     await t.http().get('/api/v1/customer?search[$ne]=x').set(auth(staff)).expect(422);
     await t.http().get('/api/v1/customer?status=active,nope').set(auth(staff)).expect(422);
+  });
 
+  it('updates under If-Match, moves the phone number, refuses a taken one', async () => {
     await t
       .http()
       .put('/api/v1/customer/5551234567')
@@ -102,7 +106,9 @@ describe('customers smoke', () => {
       .set(auth(staff))
       .send({ phone_number: '5550000000' })
       .expect(409);
+  });
 
+  it('suspends and reactivates (admins only), refusing transactions while suspended', async () => {
     await t
       .http()
       .post('/api/v1/customer/5551239999/suspend?reason=late')
@@ -126,7 +132,9 @@ describe('customers smoke', () => {
       .post('/api/v1/customer/5551239999/reactivate?reason=paid%20up')
       .set(auth(admin))
       .expect(200);
+  });
 
+  it('records a keyed transaction once, and refuses a deactivation with loans', async () => {
     const tx = () =>
       t
         .http()
@@ -157,7 +165,9 @@ describe('customers smoke', () => {
       .post('/api/v1/customer/5551239999/deactivate?reason=closing')
       .set(auth(admin))
       .expect(409);
+  });
 
+  it('lists the history newest first, across the phone change', async () => {
     const history = await t
       .http()
       .get('/api/v1/customer/5551239999/history')
@@ -181,7 +191,9 @@ describe('customers smoke', () => {
       email: { from: 'jose@email.com', to: null },
       notes: { from: null, to: 'VIP' },
     });
+  });
 
+  it('counts statistics, for admins only', async () => {
     const stats = await t.http().get('/api/v1/customer/stats').set(auth(admin)).expect(200);
     expect(stats.body).toEqual({
       total_customers: 2,
@@ -192,7 +204,9 @@ describe('customers smoke', () => {
       new_customers_last_30_days: 2,
     });
     await t.http().get('/api/v1/customer/stats').set(auth(staff)).expect(403);
+  });
 
+  it('filters the audit trail by phone, action and dates, with every outbox relayed', async () => {
     // The new number finds the customer's whole trail; the old one, what happened under it.
     const byNewPhone = await t
       .http()

@@ -158,7 +158,7 @@ export const updateCustomer = <ThrowOnError extends boolean = false>(options: Op
 });
 
 /**
- * any status but archived → archived (no active loans)
+ * active, suspended, banned or deactivated → archived (no active loans)
  *
  * Requires role: admin.
  */

@@ -45,6 +45,10 @@ export type AuditEventResponseDto = {
      * Transactions only
      */
     transaction_type?: TransactionType;
+    /**
+     * The customer's version after this change (a customer's history is in this order); absent on events recorded before versions were
+     */
+    version?: number;
 };
 
 export type CustomerCreateDto = {
@@ -1147,7 +1151,7 @@ export type UpdateCustomerError = UpdateCustomerErrors[keyof UpdateCustomerError
 
 export type UpdateCustomerResponses = {
     /**
-     * The updated customer; every successful update bumps the version, one that changes no value too
+     * The updated customer, at a new version (also when no value differed)
      */
     200: CustomerResponseDto;
 };

@@ -5,8 +5,8 @@ import {
   CustomerStatus,
   TRANSACTION_TYPES,
   TransactionType,
-} from '../customers/customer-rules';
-import { AUDIT_ACTIONS, AuditAction, FieldChanges } from './audit-entry';
+} from '../customers/domain/customer-rules';
+import { AUDIT_ACTIONS, AuditAction, FieldChanges } from '../customers/domain/audit-entry';
 
 /**
  * One relayed audit entry. `_id` is the entry's id, so relaying twice stores it once;
@@ -32,6 +32,10 @@ export class AuditEvent {
   @Prop({ type: String, required: true })
   phone_number: string;
 
+  /** The customer's version after the change; absent on events recorded before versions were. */
+  @Prop({ type: Number })
+  version?: number;
+
   @Prop({ type: String, required: true })
   request_id: string;
 
@@ -52,7 +56,7 @@ export class AuditEvent {
 }
 
 export const AuditEventSchema = SchemaFactory.createForClass(AuditEvent);
-AuditEventSchema.index({ customer_id: 1, at: -1, _id: -1 });
+AuditEventSchema.index({ customer_id: 1, version: -1, at: -1, _id: -1 });
 AuditEventSchema.index({ at: -1, _id: -1 });
 AuditEventSchema.index({ action: 1, at: -1 });
 AuditEventSchema.index({ 'actor.username': 1, at: -1 });

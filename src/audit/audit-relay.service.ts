@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { CustomersRepository } from '../customers/customers.repository';
+import { AuditOutboxRepository } from '../customers/persistence/audit-outbox.repository';
 import { AuditRepository } from './audit.repository';
 
 export const RELAY_ATTEMPTS = 5;
@@ -23,7 +23,7 @@ export class AuditRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private stopped = false;
 
   constructor(
-    private readonly customers: CustomersRepository,
+    private readonly outbox: AuditOutboxRepository,
     private readonly audit: AuditRepository,
   ) {}
 
@@ -95,7 +95,7 @@ export class AuditRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Relays the outboxes of up to `limit` customers; returns how many customers had entries waiting. */
   async sweep(limit = SWEEP_BATCH): Promise<number> {
-    const ids = await this.customers.idsWithPendingAudit(limit);
+    const ids = await this.outbox.customersWithPending(limit);
     for (const id of ids) {
       if (this.stopped) break;
       await this.relay(id);
@@ -104,10 +104,10 @@ export class AuditRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async relayOnce(customerId: string): Promise<void> {
-    const outbox = await this.customers.pendingAudit(customerId);
+    const outbox = await this.outbox.pending(customerId);
     if (!outbox || (outbox.entries.length === 0 && !outbox.flagged)) return;
     await this.audit.insertAll(customerId, outbox.entries);
-    await this.customers.removePendingAudit(customerId, outbox.entries);
+    await this.outbox.remove(customerId, outbox.entries);
   }
 
   private async sweepSafely(): Promise<void> {

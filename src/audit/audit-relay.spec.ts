@@ -1,30 +1,34 @@
 import { Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
-import { CustomersRepository } from '../customers/customers.repository';
-import { AuditEntry, newAuditEntry } from './audit-entry';
-import { CustomerTransactionRecordedEvent } from './audit-events';
+import { newAuditEntry } from '../customers/domain/audit-entry';
+import {
+  AuditOutboxRepository,
+  PendingAuditEntry as AuditEntry,
+} from '../customers/persistence/audit-outbox.repository';
+import { pendingEntry } from '../customers/persistence/customer-documents';
+import { CustomerTransactionRecordedEvent } from '../customers/domain/customer-events';
 import { AuditListener } from './audit.listener';
 import { AuditRelay, RELAY_ATTEMPTS } from './audit-relay.service';
 import { AuditRepository } from './audit.repository';
 
-/** A customer outbox in memory, behaving like CustomersRepository's outbox methods. */
+/** A customer outbox in memory, behaving like AuditOutboxRepository. */
 class FakeOutbox {
-  readonly pending = new Map<string, AuditEntry[]>();
+  readonly entries = new Map<string, AuditEntry[]>();
 
-  async pendingAudit(id: string) {
-    const entries = this.pending.get(id);
+  async pending(id: string) {
+    const entries = this.entries.get(id);
     return entries ? { entries: [...entries], flagged: entries.length > 0 } : undefined;
   }
 
-  async removePendingAudit(id: string, relayed: AuditEntry[]) {
-    this.pending.set(
+  async remove(id: string, relayed: AuditEntry[]) {
+    this.entries.set(
       id,
-      (this.pending.get(id) ?? []).filter((entry) => !relayed.includes(entry)),
+      (this.entries.get(id) ?? []).filter((entry) => !relayed.includes(entry)),
     );
   }
 
-  async idsWithPendingAudit() {
-    return [...this.pending].filter(([, entries]) => entries.length > 0).map(([id]) => id);
+  async customersWithPending() {
+    return [...this.entries].filter(([, entries]) => entries.length > 0).map(([id]) => id);
   }
 }
 
@@ -57,14 +61,16 @@ describe('audit relay when the audit store fails', () => {
     outbox = new FakeOutbox();
     store = new FlakyAuditStore();
     relay = new AuditRelay(
-      outbox as unknown as CustomersRepository,
+      outbox as unknown as AuditOutboxRepository,
       store as unknown as AuditRepository,
     );
     listener = new AuditListener(relay);
-    const entry = newAuditEntry('customer.transaction_recorded', caller, '5551234567', new Date(), {
-      transaction_type: 'sale',
-    });
-    outbox.pending.set(customerId, [entry]);
+    const entry = pendingEntry(
+      newAuditEntry('customer.transaction_recorded', caller, { phone_number: '5551234567', version: 2 }, new Date(), {
+        transaction_type: 'sale',
+      }),
+    );
+    outbox.entries.set(customerId, [entry]);
   });
   afterEach(() => relay.onModuleDestroy());
 
@@ -72,15 +78,15 @@ describe('audit relay when the audit store fails', () => {
     store.down = true;
     await listener.handle(new CustomerTransactionRecordedEvent(customerId));
     expect(store.inserts).toBe(RELAY_ATTEMPTS);
-    expect(outbox.pending.get(customerId)).toHaveLength(1);
+    expect(outbox.entries.get(customerId)).toHaveLength(1);
     expect(store.events.size).toBe(0);
 
     await expect(relay.sweep()).rejects.toThrow('audit store unavailable');
-    expect(outbox.pending.get(customerId)).toHaveLength(1);
+    expect(outbox.entries.get(customerId)).toHaveLength(1);
 
     store.down = false;
     expect(await relay.sweep()).toBe(1);
-    expect(outbox.pending.get(customerId)).toEqual([]);
+    expect(outbox.entries.get(customerId)).toEqual([]);
     expect([...store.events.values()]).toEqual([
       expect.objectContaining({
         action: 'customer.transaction_recorded',
@@ -104,7 +110,7 @@ describe('audit relay when the audit store fails', () => {
     const handled = listener.handle(new CustomerTransactionRecordedEvent(customerId));
     await relay.idle();
     expect(store.events.size).toBe(1);
-    expect(outbox.pending.get(customerId)).toEqual([]);
+    expect(outbox.entries.get(customerId)).toEqual([]);
     await handled;
   });
 
@@ -117,7 +123,7 @@ describe('audit relay when the audit store fails', () => {
     };
     await listener.handle(new CustomerTransactionRecordedEvent(customerId));
     expect(store.events.size).toBe(1);
-    expect(outbox.pending.get(customerId)).toEqual([]);
+    expect(outbox.entries.get(customerId)).toEqual([]);
   });
 });
 
@@ -126,24 +132,24 @@ describe('audit relay under a burst of changes', () => {
     const outbox = new FakeOutbox();
     const store = new FlakyAuditStore();
     const relay = new AuditRelay(
-      outbox as unknown as CustomersRepository,
+      outbox as unknown as AuditOutboxRepository,
       store as unknown as AuditRepository,
     );
     const customerId = new Types.ObjectId().toHexString();
     const caller = { user: { username: 'clerk', role: 'staff' as const }, requestId: 'req' };
     const entries = Array.from({ length: 20 }, () =>
-      newAuditEntry('customer.updated', caller, '5551234567', new Date()),
+      pendingEntry(newAuditEntry('customer.updated', caller, { phone_number: '5551234567', version: 2 }, new Date())),
     );
-    outbox.pending.set(customerId, []);
+    outbox.entries.set(customerId, []);
     await Promise.all(
       entries.map(async (entry) => {
-        outbox.pending.get(customerId)!.push(entry);
+        outbox.entries.get(customerId)!.push(entry);
         await relay.relayWithRetry(customerId);
       }),
     );
     await relay.relayWithRetry(customerId);
     expect(store.events.size).toBe(20);
-    expect(outbox.pending.get(customerId)).toEqual([]);
+    expect(outbox.entries.get(customerId)).toEqual([]);
     expect(store.inserts).toBeLessThan(5);
     await relay.onModuleDestroy();
   });

@@ -1,9 +1,8 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse } from '../common/openapi/page';
 import { Roles } from '../auth/decorators/roles.decorator';
-import { ApiPhoneParam, ApiProblems, PhoneParamPipe } from '../customers/customer-http';
-import { PageQueryDto } from '../customers/dto/page.dto';
+import { ApiProblems } from '../common/problem/api-problems';
 import { AuditService } from './audit.service';
 import { AuditEventPageResponseDto, AuditEventResponseDto, AuditListQueryDto } from './dto/audit.dto';
 
@@ -24,27 +23,5 @@ export class AuditController {
   })
   list(@Query() query: AuditListQueryDto): Promise<AuditEventPageResponseDto> {
     return this.audit.list(query);
-  }
-}
-
-@ApiTags('customers')
-@Roles('staff')
-@Controller('customer')
-export class CustomerHistoryController {
-  constructor(private readonly audit: AuditService) {}
-
-  @Get(':phone/history')
-  @ApiOperation({
-    operationId: 'getCustomerHistory',
-    summary: "A customer's audit events, newest first, across phone changes",
-  })
-  @ApiPhoneParam()
-  @ApiPageResponse(AuditEventResponseDto, "A page of the customer's audit events, newest first")
-  @ApiProblems({ 404: 'CUSTOMER_NOT_FOUND', 422: 'VALIDATION_FAILED (a malformed phone, page or per_page)' })
-  history(
-    @Param('phone', PhoneParamPipe) phone: string,
-    @Query() page: PageQueryDto,
-  ): Promise<AuditEventPageResponseDto> {
-    return this.audit.history(phone, page);
   }
 }

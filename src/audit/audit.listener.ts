@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { AuditRelay } from './audit-relay.service';
-import { CustomerAuditedEvent } from './audit-events';
+import { CustomerAuditedEvent } from '../customers/domain/customer-events';
 
 /** Relays a customer's audit outbox as soon as a change announces itself, off the request path. */
 @Injectable()

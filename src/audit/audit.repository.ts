@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, trusted, Types } from 'mongoose';
 import { READ_CONNECTION } from '../database/database.constants';
-import { isDuplicateKey } from '../customers/customers.repository';
-import { AuditAction, AuditEntry } from './audit-entry';
+import { AuditAction } from '../customers/domain/audit-entry';
+import type { PendingAuditEntry } from '../customers/persistence/audit-outbox.repository';
+import { DatabaseEngine } from '../database/database-engine';
 import { AuditEvent } from './audit-event.schema';
 
 export interface AuditCriteria {
@@ -16,6 +17,14 @@ export interface AuditCriteria {
   until?: Date;
 }
 
+/**
+ * A customer's history: newest version first, whichever instance and clock recorded it; events
+ * from before versions were recorded have none, and sort after every versioned one, by time.
+ */
+const HISTORY_ORDER = { version: -1, at: -1, _id: -1 } as const;
+/** Across customers: newest first by time. */
+const TIME_ORDER = { at: -1, _id: -1 } as const;
+
 export type AuditEventRecord = Omit<AuditEvent, '_id' | 'customer_id'>;
 
 /** The audit store. Inserting an entry twice stores it once. */
@@ -24,9 +33,10 @@ export class AuditRepository {
   constructor(
     @InjectModel(AuditEvent.name) private readonly events: Model<AuditEvent>,
     @InjectModel(AuditEvent.name, READ_CONNECTION) private readonly reads: Model<AuditEvent>,
+    private readonly engine: DatabaseEngine,
   ) {}
 
-  async insertAll(customerId: string, entries: AuditEntry[]): Promise<void> {
+  async insertAll(customerId: string, entries: PendingAuditEntry[]): Promise<void> {
     for (const { id, ...entry } of entries) {
       try {
         await this.events.create({
@@ -35,12 +45,12 @@ export class AuditRepository {
           customer_id: new Types.ObjectId(customerId),
         });
       } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
+        if (!this.engine.isDuplicateKey(error)) throw error;
       }
     }
   }
 
-  /** Newest first. */
+  /** Newest first (see HISTORY_ORDER and TIME_ORDER). */
   async find(
     criteria: AuditCriteria,
     skip: number,
@@ -50,7 +60,7 @@ export class AuditRepository {
     const [docs, total] = await Promise.all([
       this.reads
         .find(filter)
-        .sort({ at: -1, _id: -1 })
+        .sort(criteria.customerId ? HISTORY_ORDER : TIME_ORDER)
         .skip(skip)
         .limit(limit)
         .lean<AuditEvent[]>()

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApiException, validationFailed } from '../common/problem/api-exception';
-import { CustomersRepository } from '../customers/customers.repository';
-import { PageQueryDto, pageOf, skipOf } from '../customers/dto/page.dto';
+import { CustomerReadsRepository } from '../customers/persistence/customer-reads.repository';
+import { PageQueryDto, pageOf, skipOf } from '../common/pagination/page.dto';
 import { AuditRelay } from './audit-relay.service';
 import { AuditCriteria, AuditRepository } from './audit.repository';
 import { AuditEventPageResponseDto, AuditListQueryDto } from './dto/audit.dto';
@@ -18,7 +18,7 @@ const endOf = (until: string) =>
 @Injectable()
 export class AuditService {
   constructor(
-    private readonly customers: CustomersRepository,
+    private readonly customers: CustomerReadsRepository,
     private readonly audit: AuditRepository,
     private readonly relay: AuditRelay,
   ) {}

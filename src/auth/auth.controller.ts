@@ -9,6 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { ProblemResponseDto } from '../common/problem/problem.dto';
 import { AuthService } from './auth.service';
+import { LOGIN_WINDOW_MS, MAX_FAILED_LOGINS } from './login-throttle/login-throttle.service';
 import { CurrentUser } from './decorators/current-user.decorator';
 import { Public } from './decorators/public.decorator';
 import { Roles } from './decorators/roles.decorator';
@@ -27,7 +28,7 @@ export class AuthController {
   @ApiOkResponse({ type: TokenResponseDto, description: 'A bearer token' })
   @ApiUnauthorizedResponse({ type: ProblemResponseDto, description: 'INVALID_CREDENTIALS: wrong username or password (the same answer for both)' })
   @ApiUnprocessableEntityResponse({ type: ProblemResponseDto, description: 'VALIDATION_FAILED (username or password missing, empty or too long)' })
-  @ApiTooManyRequestsResponse({ type: ProblemResponseDto, description: 'TOO_MANY_LOGIN_ATTEMPTS: 5 failed logins in 15 minutes; see Retry-After' })
+  @ApiTooManyRequestsResponse({ type: ProblemResponseDto, description: `TOO_MANY_LOGIN_ATTEMPTS: ${MAX_FAILED_LOGINS} failed logins in ${LOGIN_WINDOW_MS / 60_000} minutes; see Retry-After` })
   login(@Body() body: LoginRequestDto): Promise<TokenResponseDto> {
     return this.auth.login(body.username, body.password);
   }

@@ -1,5 +1,7 @@
 import {
   ConfigError,
+  DEFAULT_POSTGRES_SERVER,
+  embeddedDatabaseFromEnv,
   DEV_ADMIN_PASSWORD,
   DEV_JWT_SECRET,
   loadConfig,
@@ -190,4 +192,34 @@ describe('parseDurationSeconds', () => {
       expect(parseDurationSeconds(input)).toBeUndefined();
     },
   );
+});
+
+describe('embeddedDatabaseFromEnv', () => {
+  it('defaults to auto on the local PostgreSQL server, data folder .data/ferretdb', () => {
+    const defaults = embeddedDatabaseFromEnv({});
+    expect(defaults.backend).toBe('auto');
+    expect(defaults.postgresUrl).toBe(DEFAULT_POSTGRES_SERVER);
+    expect(defaults.dataDir).toMatch(/\.data[/\\]ferretdb$/);
+  });
+
+  it('takes the documented variables', () => {
+    expect(
+      embeddedDatabaseFromEnv({
+        EMBEDDED_DB_BACKEND: 'sqlite',
+        EMBEDDED_DB_DIR: '/srv/data',
+        EMBEDDED_DB_POSTGRES_URL: 'postgres://app@db:5433/shop',
+      }),
+    ).toEqual({
+      backend: 'sqlite',
+      dataDir: '/srv/data',
+      postgresUrl: 'postgres://app@db:5433/shop',
+    });
+  });
+
+  it('refuses an unknown backend', () => {
+    const problems: string[] = [];
+    embeddedDatabaseFromEnv({ EMBEDDED_DB_BACKEND: 'mysql' }, problems);
+    expect(problems).toEqual([expect.stringMatching(/auto, sqlite or postgresql/)]);
+    expect(() => loadConfig({ EMBEDDED_DB_BACKEND: 'mysql' })).toThrow(/auto, sqlite or postgresql/);
+  });
 });

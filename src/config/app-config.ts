@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { BODY_LIMIT_BYTES } from '../app.constants';
 /**
  * Typed configuration, read from the environment once at start-up and validated.
  * Anything unsafe for production is refused there with a message naming the variable.
@@ -11,8 +13,10 @@ export interface AppConfig {
   /** Where clients reach the service: the first `servers` entry of the OpenAPI document. */
   publicUrl: string;
   mongodbUri?: string;
-  /** With MONGODB_URI naming a FerretDB on PostgreSQL: that PostgreSQL database, for GIN indexes. */
+  /** With MONGODB_URI naming a FerretDB on PostgreSQL: that PostgreSQL database, for its indexes. */
   ferretDbPostgresUrl?: string;
+  /** The database started without MONGODB_URI. */
+  embeddedDatabase: EmbeddedDatabaseSettings;
   jwt: { secret: string; expiresInSeconds: number; issuer: string; audience: string };
   admin: { username: string; password: string };
   logLevel: LogLevel;
@@ -22,9 +26,27 @@ export interface AppConfig {
   requestTimeoutMs: number;
   /** How long a token's user (role, active) is remembered; changes through this instance apply at once. */
   identityCacheMs: number;
+  /** How long the first response to a keyed transaction is kept for retries (IDEMPOTENCY_RETENTION_HOURS). */
+  idempotencyRetentionMs: number;
+}
+
+export type EmbeddedBackendChoice = 'postgresql' | 'sqlite' | 'auto';
+
+/** The embedded FerretDB: which backend, where its data lives. */
+export interface EmbeddedDatabaseSettings {
+  /** `auto`: PostgreSQL when a server answers at `postgresUrl`, SQLite otherwise. */
+  backend: EmbeddedBackendChoice;
+  /** The local data folder: SQLite's files, or the name of this folder's PostgreSQL database. */
+  dataDir: string;
+  /** PostgreSQL server (and database, when the URL names one); ignored by the SQLite backend. */
+  postgresUrl: string;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export const PROJECT_ROOT = join(__dirname, '..', '..');
+export const DEFAULT_POSTGRES_SERVER = 'postgres://postgres@127.0.0.1:5432';
+const EMBEDDED_BACKENDS: EmbeddedBackendChoice[] = ['auto', 'sqlite', 'postgresql'];
 
 export const DEV_JWT_SECRET = 'development-only-jwt-secret-do-not-use-in-production';
 export const DEV_ADMIN_USERNAME = 'admin';
@@ -89,6 +111,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!Number.isInteger(identityCacheMs) || identityCacheMs < 0 || identityCacheMs > 60_000)
     problems.push('AUTH_USER_CACHE_MS must be an integer from 0 to 60000');
 
+  const idempotencyRetentionHours = Number(env.IDEMPOTENCY_RETENTION_HOURS ?? 168);
+  if (!Number.isInteger(idempotencyRetentionHours) || idempotencyRetentionHours < 1 || idempotencyRetentionHours > 8760)
+    problems.push('IDEMPOTENCY_RETENTION_HOURS must be an integer from 1 to 8760');
+
+  const embeddedDatabase = embeddedDatabaseFromEnv(env, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     nodeEnv,
@@ -96,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicUrl,
     mongodbUri,
     ferretDbPostgresUrl: env.FERRETDB_POSTGRES_URL?.trim() || undefined,
+    embeddedDatabase,
     jwt: {
       secret,
       expiresInSeconds: expiresInSeconds as number,
@@ -106,9 +135,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel,
     swaggerEnabled: parseBoolean(env.SWAGGER_ENABLED) ?? !production,
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
-    bodyLimitBytes: 16 * 1024,
+    bodyLimitBytes: BODY_LIMIT_BYTES,
     requestTimeoutMs: Number(env.REQUEST_TIMEOUT_MS ?? 10_000),
     identityCacheMs,
+    idempotencyRetentionMs: idempotencyRetentionHours * 60 * 60 * 1000,
+  };
+}
+
+/** `npm start` without MONGODB_URI: FerretDB on the local PostgreSQL if one answers, else SQLite. */
+export function embeddedDatabaseFromEnv(
+  env: NodeJS.ProcessEnv,
+  problems: string[] = [],
+): EmbeddedDatabaseSettings {
+  const backend = (env.EMBEDDED_DB_BACKEND || 'auto') as EmbeddedBackendChoice;
+  if (!EMBEDDED_BACKENDS.includes(backend))
+    problems.push('EMBEDDED_DB_BACKEND must be auto, sqlite or postgresql');
+  return {
+    backend,
+    dataDir: env.EMBEDDED_DB_DIR || join(PROJECT_ROOT, '.data', 'ferretdb'),
+    postgresUrl: env.EMBEDDED_DB_POSTGRES_URL || DEFAULT_POSTGRES_SERVER,
   };
 }
 

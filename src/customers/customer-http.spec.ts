@@ -1,5 +1,5 @@
 import { ApiException } from '../common/problem/api-exception';
-import { PhoneParamPipe } from './customer-http';
+import { PhoneParamPipe } from '../common/phone/phone-param';
 import { parseIfMatch, preconditionHolds } from './if-match';
 
 describe('phone path parameter', () => {

@@ -1,51 +1,16 @@
-import {
-  applyDecorators,
-  createParamDecorator,
-  ExecutionContext,
-  HttpCode,
-  Injectable,
-  PipeTransform,
-} from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, HttpCode } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import {
-  ApiBody,
-  ApiConflictResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
-  ApiParam,
-  ApiPreconditionFailedResponse,
-  ApiResponse,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_PREFIX } from '../app.constants';
-import { normalizePhone } from '../common/phone/phone';
 import { validationFailed } from '../common/problem/api-exception';
-import { ProblemResponseDto } from '../common/problem/problem.dto';
 import { CustomerResponseDto } from './dto/customer-response.dto';
 import { StatusReasonBodyDto } from './dto/status-change.dto';
-import { PHONE_EXAMPLE, PHONE_MESSAGE } from './dto/phone';
 import {
   IDEMPOTENCY_KEY as IDEMPOTENCY_KEY_PATTERN,
   IF_MATCH,
-  PHONE_INPUT,
-  PHONE_INPUT_MAX,
 } from '../common/openapi/patterns';
 import { etagFor, parseIfMatch, VersionPrecondition } from './if-match';
-
-/** `{phone}` in a path: normalized to 10 digits, or a 422 naming the `phone` parameter. */
-@Injectable()
-export class PhoneParamPipe implements PipeTransform<unknown, string> {
-  transform(value: unknown): string {
-    const phone = normalizePhone(value);
-    if (!phone)
-      throw validationFailed(
-        [{ field: 'phone', message: `phone ${PHONE_MESSAGE}` }],
-        'The phone number in the path is not valid.',
-      );
-    return phone;
-  }
-}
 
 const headerOf = (context: ExecutionContext, name: string): unknown =>
   context.switchToHttp().getRequest<FastifyRequest>().headers[name];
@@ -104,14 +69,6 @@ export function customerEtagHook(
   done(null, payload);
 }
 
-export const ApiPhoneParam = () =>
-  ApiParam({
-    name: 'phone',
-    example: PHONE_EXAMPLE,
-    schema: { type: 'string', pattern: PHONE_INPUT, maxLength: PHONE_INPUT_MAX },
-    description: '10 digits; separators and a leading +1 are accepted (anything else is a 422)',
-  });
-
 type HeaderDocs = Record<string, { description: string; schema: { type: 'string'; example: string } }>;
 
 const LOCATION_HEADER: HeaderDocs = {
@@ -152,35 +109,6 @@ export const ReturnsCustomer = (status: 200 | 201, description: string, headers:
 /** Sends a newly created customer with its ETag and its Location. */
 export const ReturnsCreatedCustomer = (description: string) =>
   returnsCustomer(201, description, LOCATION_HEADER, { customerEtag: true, customerLocation: true });
-
-/** The problem responses an endpoint can answer with, by status. */
-export const ApiProblems = (problems: { 404?: string; 409?: string; 412?: string; 422?: string }) =>
-  applyDecorators(
-    ...(problems[404]
-      ? [ApiNotFoundResponse({ type: ProblemResponseDto, description: problems[404] })]
-      : []),
-    ...(problems[409]
-      ? [ApiConflictResponse({ type: ProblemResponseDto, description: problems[409] })]
-      : []),
-    ...(problems[412]
-      ? [
-          ApiPreconditionFailedResponse({
-            type: ProblemResponseDto,
-            description: problems[412],
-            headers: {
-              ETag: {
-                description: 'The current version, e.g. "4": re-read, then retry with it',
-                schema: { type: 'string', example: '"4"' },
-              },
-            },
-          }),
-        ]
-      : []),
-    ApiUnprocessableEntityResponse({
-      type: ProblemResponseDto,
-      description: problems[422] ?? 'VALIDATION_FAILED',
-    }),
-  );
 
 /**
  * The optional body of a status change. Its first example is `{}`, the body Swagger UI's

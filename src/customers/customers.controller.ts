@@ -1,22 +1,21 @@
 import { applyDecorators, Body, Controller, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Caller } from '../audit/audit-entry';
-import { CurrentCaller } from '../audit/caller.decorator';
+import type { Caller } from '../auth/caller';
+import { CurrentCaller } from '../auth/decorators/current-caller.decorator';
 import { Roles } from '../auth/decorators/roles.decorator';
+import { ApiPhoneParam, PhoneParamPipe } from '../common/phone/phone-param';
+import { ApiProblems } from '../common/problem/api-problems';
 import {
   ApiIdempotencyKeyHeader,
   ApiIfMatchHeader,
-  ApiPhoneParam,
-  ApiProblems,
   ApiStatusReasonBody,
   IdempotencyKey,
   IfMatch,
-  PhoneParamPipe,
   ReturnsCreatedCustomer,
   ReturnsCustomer,
 } from './customer-http';
-import { StatusAction } from './customer-rules';
+import { describeTransition, StatusAction } from './domain/customer-rules';
 import { CustomersService } from './customers.service';
 import { CustomerCreateDto, CustomerListQueryDto, CustomerUpdateDto } from './dto/customer.dto';
 import { ApiPageResponse } from '../common/openapi/page';
@@ -34,16 +33,11 @@ const STATUS_PROBLEMS = {
 };
 
 /** A status change route: admin only, reason in the query or the body, If-Match honoured. */
-const StatusChangeRoute = (
-  action: StatusAction,
-  operationId: string,
-  summary: string,
-  description: string,
-) =>
+const StatusChangeRoute = (action: StatusAction, operationId: string, description: string) =>
   applyDecorators(
     Post(`:phone/${action}`),
     Roles('admin'),
-    ApiOperation({ operationId, summary }),
+    ApiOperation({ operationId, summary: describeTransition(action) }),
     ApiPhoneParam(),
     ReturnsCustomer(200, description),
     ApiProblems(STATUS_PROBLEMS),
@@ -113,7 +107,7 @@ export class CustomersController {
   })
   @ApiPhoneParam()
   @ApiIfMatchHeader()
-  @ReturnsCustomer(200, 'The updated customer; every successful update bumps the version, one that changes no value too')
+  @ReturnsCustomer(200, 'The updated customer, at a new version (also when no value differed)')
   @ApiProblems({
     404: 'CUSTOMER_NOT_FOUND',
     409: 'CUSTOMER_ARCHIVED, CUSTOMER_ALREADY_EXISTS (new phone taken) or CONCURRENT_MODIFICATION',
@@ -129,7 +123,7 @@ export class CustomersController {
     return this.customers.update(phone, body, precondition, caller);
   }
 
-  @StatusChangeRoute('suspend', 'suspendCustomer', 'active → suspended', 'The suspended customer')
+  @StatusChangeRoute('suspend', 'suspendCustomer', 'The suspended customer')
   suspend(
     @Param('phone', PhoneParamPipe) phone: string,
     @Query() query: StatusReasonQueryDto,
@@ -140,7 +134,7 @@ export class CustomersController {
     return this.changeStatus('suspend', phone, query, body, precondition, caller);
   }
 
-  @StatusChangeRoute('ban', 'banCustomer', 'active or suspended → banned', 'The banned customer')
+  @StatusChangeRoute('ban', 'banCustomer', 'The banned customer')
   ban(
     @Param('phone', PhoneParamPipe) phone: string,
     @Query() query: StatusReasonQueryDto,
@@ -151,7 +145,7 @@ export class CustomersController {
     return this.changeStatus('ban', phone, query, body, precondition, caller);
   }
 
-  @StatusChangeRoute('reactivate', 'reactivateCustomer', 'suspended, banned or deactivated → active', 'The reactivated customer')
+  @StatusChangeRoute('reactivate', 'reactivateCustomer', 'The reactivated customer')
   reactivate(
     @Param('phone', PhoneParamPipe) phone: string,
     @Query() query: StatusReasonQueryDto,
@@ -162,7 +156,7 @@ export class CustomersController {
     return this.changeStatus('reactivate', phone, query, body, precondition, caller);
   }
 
-  @StatusChangeRoute('deactivate', 'deactivateCustomer', 'active or suspended → deactivated (no active loans)', 'The deactivated customer')
+  @StatusChangeRoute('deactivate', 'deactivateCustomer', 'The deactivated customer')
   deactivate(
     @Param('phone', PhoneParamPipe) phone: string,
     @Query() query: StatusReasonQueryDto,
@@ -173,7 +167,7 @@ export class CustomersController {
     return this.changeStatus('deactivate', phone, query, body, precondition, caller);
   }
 
-  @StatusChangeRoute('archive', 'archiveCustomer', 'any status but archived → archived (no active loans)', 'The archived customer')
+  @StatusChangeRoute('archive', 'archiveCustomer', 'The archived customer')
   archive(
     @Param('phone', PhoneParamPipe) phone: string,
     @Query() query: StatusReasonQueryDto,

@@ -1,12 +1,16 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { READ_CONNECTION } from '../database/database.constants';
-import { Customer, CustomerSchema } from './customer.schema';
 import { CustomersController } from './customers.controller';
-import { CustomersRepository } from './customers.repository';
 import { CustomersService } from './customers.service';
-import { IdempotencyRecord, IdempotencyRecordSchema } from './idempotency-record.schema';
-import { IdempotencyRepository } from './idempotency.repository';
+import { IdempotencyPurge } from './idempotency.purge';
+import { AuditOutboxRepository } from './persistence/audit-outbox.repository';
+import { CustomerReadsRepository } from './persistence/customer-reads.repository';
+import { CustomerWritesRepository } from './persistence/customer-writes.repository';
+import { Customer, CustomerSchema } from './persistence/customer.schema';
+import { IdempotencyRecord, IdempotencyRecordSchema } from './persistence/idempotency-record.schema';
+import { IdempotencyRepository } from './persistence/idempotency.repository';
+import { SearchKeysRepository } from './persistence/search-keys.repository';
 import { SearchKeysMigration } from './search-keys.migration';
 
 @Module({
@@ -18,8 +22,17 @@ import { SearchKeysMigration } from './search-keys.migration';
     MongooseModule.forFeature([{ name: Customer.name, schema: CustomerSchema }], READ_CONNECTION),
   ],
   controllers: [CustomersController],
-  providers: [CustomersService, CustomersRepository, IdempotencyRepository, SearchKeysMigration],
-  // The audit relay reads and empties the outbox kept in customer documents.
-  exports: [CustomersRepository],
+  providers: [
+    CustomersService,
+    CustomerReadsRepository,
+    CustomerWritesRepository,
+    AuditOutboxRepository,
+    IdempotencyRepository,
+    SearchKeysRepository,
+    SearchKeysMigration,
+    IdempotencyPurge,
+  ],
+  // For the audit trail: the outbox it relays, and finding a customer by phone.
+  exports: [AuditOutboxRepository, CustomerReadsRepository],
 })
 export class CustomersModule {}

@@ -1,14 +1,22 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { Caller, FieldChanges, newAuditEntry } from '../audit/audit-entry';
+import type { Caller } from '../auth/caller';
+import { pageOf, skipOf } from '../common/pagination/page.dto';
+import { ApiException, validationFailed } from '../common/problem/api-exception';
+import { FieldChanges, newAuditEntry } from './domain/audit-entry';
+import {
+  CustomerProfile,
+  CustomerRecord,
+  PROFILE_FIELDS,
+  ProfileChanges,
+} from './domain/customer';
 import {
   CustomerAuditedEvent,
   CustomerCreatedEvent,
   CustomerStatusChangedEvent,
   CustomerTransactionRecordedEvent,
   CustomerUpdatedEvent,
-} from '../audit/audit-events';
-import { ApiException, validationFailed } from '../common/problem/api-exception';
+} from './domain/customer-events';
 import {
   CUSTOMER_STATUSES,
   CustomerStatus,
@@ -18,28 +26,25 @@ import {
   TransactionType,
   transactionRefusal,
   transitionRefusal,
-} from './customer-rules';
-import {
-  CustomerProfile,
-  CustomerRecord,
-  CustomersRepository,
-  PhoneTakenError,
-  ProfileChanges,
-} from './customers.repository';
+} from './domain/customer-rules';
 import { CustomerListQueryDto, CustomerUpdateDto } from './dto/customer.dto';
 import { CustomerPageResponseDto, CustomerResponseDto } from './dto/customer-response.dto';
 import { toCustomerResponse } from './dto/customer.mapper';
-import { pageOf, skipOf } from './dto/page.dto';
 import { CustomerStatsResponseDto } from './dto/stats.dto';
-import { IdempotencyRepository } from './idempotency.repository';
 import { etagFor, preconditionHolds, VersionPrecondition } from './if-match';
+import { CustomerReadsRepository } from './persistence/customer-reads.repository';
+import { CustomerWritesRepository, PhoneTakenError } from './persistence/customer-writes.repository';
+import { IdempotencyRepository } from './persistence/idempotency.repository';
 
-/** A conditional write that lost a race is re-evaluated against fresh state this many times. */
-const MAX_WRITE_ATTEMPTS = 5;
+/**
+ * A conditional write that lost a race (to another instance, or refused by the storage guard) is
+ * re-evaluated against fresh state this many times, after a short random pause that grows.
+ */
+const MAX_WRITE_ATTEMPTS = 12;
+const RETRY_PAUSE_MS = 4;
 const REPLAY_WAIT_MS = 50;
 const REPLAY_WAIT_ROUNDS = 20;
 const NEW_CUSTOMER_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
-const PROFILE_FIELDS = ['phone_number', 'first_name', 'last_name', 'email', 'notes'] as const;
 
 export interface TransactionOutcome {
   customer: CustomerResponseDto;
@@ -52,15 +57,16 @@ export class CustomersService {
   private readonly logger = new Logger(CustomersService.name);
 
   constructor(
-    private readonly customers: CustomersRepository,
+    private readonly customers: CustomerReadsRepository,
+    private readonly writes: CustomerWritesRepository,
     private readonly idempotency: IdempotencyRepository,
     private readonly events: EventEmitter2,
   ) {}
 
   async create(profile: CustomerProfile, caller: Caller): Promise<CustomerResponseDto> {
-    const entry = newAuditEntry('customer.created', caller, profile.phone_number, new Date());
+    const entry = newAuditEntry('customer.created', caller, { ...profile, version: 1 }, new Date());
     try {
-      const customer = await this.customers.insert(profile, entry);
+      const customer = await this.writes.insert(profile, entry);
       return this.announce(new CustomerCreatedEvent(customer.id), customer);
     } catch (error) {
       if (error instanceof PhoneTakenError) throw alreadyExists(profile.phone_number);
@@ -103,7 +109,8 @@ export class CustomersService {
 
   /**
    * Applies the fields that differ, in one write conditional on the version read (and If-Match).
-   * Sending only current values changes nothing: 200 with the customer, no new version or event.
+   * Every successful update bumps the version and is audited, one that repeats the current values
+   * too (its audit entry then lists no changes).
    */
   async update(
     phone: string,
@@ -129,11 +136,11 @@ export class CustomersService {
       // Every successful update bumps the version (SPEC), one that repeats the current values too;
       // its audit entry then lists no changes.
       const { changes, audit } = profileChanges(current, dto);
-      const entry = newAuditEntry('customer.updated', caller, current.phone_number, new Date(), {
+      const entry = newAuditEntry('customer.updated', caller, next(current), new Date(), {
         changes: audit,
       });
       try {
-        const updated = await this.customers.updateProfile(current, changes, entry);
+        const updated = await this.writes.updateProfile(current, changes, entry);
         return updated && this.announce(new CustomerUpdatedEvent(updated.id), updated);
       } catch (error) {
         if (error instanceof PhoneTakenError) throw alreadyExists(changes.phone_number ?? phone);
@@ -180,7 +187,7 @@ export class CustomersService {
       const entry = newAuditEntry(
         'customer.status_changed',
         caller,
-        current.phone_number,
+        next(current),
         new Date(),
         {
           reason,
@@ -188,21 +195,19 @@ export class CustomersService {
           to_status: transition.to,
         },
       );
-      const updated = await this.customers.changeStatus(
-        current.id,
-        current.status,
+      const updated = await this.writes.changeStatus(
+        current,
         transition.to,
         transition.requiresNoActiveLoans,
         entry,
-        precondition ? current.version : undefined,
       );
       return updated && this.announce(new CustomerStatusChangedEvent(updated.id), updated);
     });
   }
 
   /**
-   * Counters, state checks and the Idempotency-Key are one conditional write. A refused write is
-   * explained from a fresh read; a used key answers with the first response.
+   * Counters, state checks, the Idempotency-Key and the version read are one conditional write. A
+   * used key answers with the first response; a refusal is explained from the state read.
    */
   async recordTransaction(
     phone: string,
@@ -211,25 +216,9 @@ export class CustomersService {
     caller: Caller,
   ): Promise<TransactionOutcome> {
     const effect = TRANSACTION_EFFECTS[type];
-    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-      const newEntry = () =>
-        newAuditEntry('customer.transaction_recorded', caller, phone, new Date(), {
-          transaction_type: type,
-        });
-      const updated = await this.customers.recordTransaction(phone, effect, idempotencyKey, newEntry);
-      if (updated) {
-        const customer = this.announce(new CustomerTransactionRecordedEvent(updated.id), updated);
-        if (idempotencyKey !== undefined)
-          await this.rememberResponse(updated.id, idempotencyKey, type, customer);
-        return { customer, replayed: false };
-      }
-      const current = await this.require(phone);
-      if (
-        idempotencyKey !== undefined &&
-        (await this.customers.hasIdempotencyKey(current.id, idempotencyKey))
-      ) {
+    return this.withCustomer(phone, async (current) => {
+      if (idempotencyKey !== undefined && (await this.customers.hasIdempotencyKey(current.id, idempotencyKey)))
         return this.replay(current, idempotencyKey, type);
-      }
       const refusal = transactionRefusal(type, current);
       if (refusal === 'CUSTOMER_NOT_ACTIVE') {
         throw new ApiException(
@@ -241,8 +230,16 @@ export class CustomersService {
       if (refusal === 'NO_ACTIVE_LOANS') {
         throw new ApiException(409, refusal, `The customer has no active loan to close (${type}).`);
       }
-    }
-    throw concurrentModification();
+      const entry = newAuditEntry('customer.transaction_recorded', caller, next(current), new Date(), {
+        transaction_type: type,
+      });
+      const updated = await this.writes.recordTransaction(current, effect, idempotencyKey, entry);
+      if (!updated) return undefined;
+      const customer = this.announce(new CustomerTransactionRecordedEvent(updated.id), updated);
+      if (idempotencyKey !== undefined)
+        await this.rememberResponse(updated.id, idempotencyKey, type, customer);
+      return { customer, replayed: false };
+    });
   }
 
   /** A status change's reason comes from the query or the body; both present must agree. */
@@ -274,9 +271,10 @@ export class CustomersService {
     decide: (current: CustomerRecord) => Promise<T | undefined>,
   ): Promise<T> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      if (attempt > 0) await pause(Math.random() * RETRY_PAUSE_MS * attempt);
       const id = await this.customers.idByPhone(phone);
       if (!id) throw notFound(phone);
-      const result = await this.customers.exclusive(id, async () => {
+      const result = await this.writes.exclusive(id, async () => {
         const current = await this.require(phone);
         // The phone moved to another customer meanwhile: resolve it again.
         return current.id === id ? decide(current) : undefined;
@@ -358,6 +356,14 @@ export function profileChanges(
   }
   return { changes, audit };
 }
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The customer as a write that succeeds leaves it: one version on. */
+const next = (current: CustomerRecord) => ({
+  phone_number: current.phone_number,
+  version: current.version + 1,
+});
 
 /** A 412 unless If-Match names the version read; the current ETag comes along, for a knowing retry. */
 function requirePrecondition(precondition: VersionPrecondition | undefined, current: CustomerRecord): void {

@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
-import { CustomersRepository } from './customers.repository';
-import { SEARCH_KEYS_VERSION } from './search-keys';
+import { SearchKeysRepository } from './persistence/search-keys.repository';
+import { SEARCH_KEYS_VERSION } from './domain/search-keys';
 
 const MIGRATION = 'customer_search_keys';
 const BATCH = 200;
@@ -20,7 +20,7 @@ export class SearchKeysMigration implements OnApplicationBootstrap {
   finished: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly customers: CustomersRepository,
+    private readonly customers: SearchKeysRepository,
     @InjectConnection() private readonly connection: Connection,
   ) {}
 

@@ -3,40 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   chooseBackend,
-  DEFAULT_POSTGRES_SERVER,
-  embeddedDefaultsFromEnv,
   POSTGRES_DATABASE_FILE,
   postgresDatabaseUrl,
 } from './database-resolver';
-
-describe('embeddedDefaultsFromEnv', () => {
-  it('defaults to auto on the local PostgreSQL server, data folder .data/ferretdb', () => {
-    const defaults = embeddedDefaultsFromEnv({});
-    expect(defaults.backend).toBe('auto');
-    expect(defaults.postgresUrl).toBe(DEFAULT_POSTGRES_SERVER);
-    expect(defaults.dataDir).toMatch(/\.data[/\\]ferretdb$/);
-  });
-
-  it('takes the documented variables', () => {
-    expect(
-      embeddedDefaultsFromEnv({
-        EMBEDDED_DB_BACKEND: 'sqlite',
-        EMBEDDED_DB_DIR: '/srv/data',
-        EMBEDDED_DB_POSTGRES_URL: 'postgres://app@db:5433/shop',
-      }),
-    ).toEqual({
-      backend: 'sqlite',
-      dataDir: '/srv/data',
-      postgresUrl: 'postgres://app@db:5433/shop',
-    });
-  });
-
-  it('refuses an unknown backend', () => {
-    expect(() => embeddedDefaultsFromEnv({ EMBEDDED_DB_BACKEND: 'mysql' })).toThrow(
-      /auto, sqlite or postgresql/,
-    );
-  });
-});
+import { DEFAULT_POSTGRES_SERVER } from '../config/app-config';
 
 describe('chooseBackend', () => {
   const url = DEFAULT_POSTGRES_SERVER;

@@ -1,46 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AppConfig, EmbeddedDatabaseSettings as EmbeddedDefaults } from '../config/app-config';
+import { DatabaseTarget } from './database-engine';
 import { EmbeddedBackend, postgresAnswers, startEmbeddedFerretDb } from './embedded-ferretdb';
 
-export interface ResolvedDatabase {
-  uri: string;
+export interface ResolvedDatabase extends DatabaseTarget {
   /** Where the data lives, for the start-up log (never includes credentials). */
   description: string;
-  /** The embedded FerretDB's PostgreSQL database (PostgreSQL backend only). */
-  postgresUrl?: string;
   stop(): Promise<void>;
 }
 
-export type EmbeddedBackendChoice = EmbeddedBackend | 'auto';
-
-export interface EmbeddedDefaults {
-  /** `auto`: PostgreSQL when a server answers at `postgresUrl`, SQLite otherwise. */
-  backend: EmbeddedBackendChoice;
-  /** The local data folder: SQLite's files, or the name of this folder's PostgreSQL database. */
-  dataDir: string;
-  /** PostgreSQL server (and database, when the URL names one); ignored by the SQLite backend. */
-  postgresUrl: string;
-}
-
 export const DATABASE_NAME = 'pawnshop';
-export const PROJECT_ROOT = join(__dirname, '..', '..');
-export const DEFAULT_POSTGRES_SERVER = 'postgres://postgres@127.0.0.1:5432';
 /** In the data folder: the PostgreSQL database that belongs to it (created on first start). */
 export const POSTGRES_DATABASE_FILE = 'postgresql-database';
-
-/** `npm start` without MONGODB_URI: FerretDB on the local PostgreSQL if one answers, else SQLite. */
-export function embeddedDefaultsFromEnv(env: NodeJS.ProcessEnv = process.env): EmbeddedDefaults {
-  const backend = (env.EMBEDDED_DB_BACKEND || 'auto') as EmbeddedBackendChoice;
-  if (backend !== 'auto' && backend !== 'sqlite' && backend !== 'postgresql') {
-    throw new Error('EMBEDDED_DB_BACKEND must be auto, sqlite or postgresql');
-  }
-  return {
-    backend,
-    dataDir: env.EMBEDDED_DB_DIR || join(PROJECT_ROOT, '.data', 'ferretdb'),
-    postgresUrl: env.EMBEDDED_DB_POSTGRES_URL || DEFAULT_POSTGRES_SERVER,
-  };
-}
 
 /**
  * The PostgreSQL database of this data folder: the one the URL names, else one named in the
@@ -65,11 +38,16 @@ export function postgresDatabaseUrl(postgresUrl: string, dataDir: string): strin
  * an embedded FerretDB that is started here, waited for, and stopped with the process.
  */
 export async function resolveDatabase(
-  mongodbUri: string | undefined,
-  defaults: EmbeddedDefaults,
+  config: Pick<AppConfig, 'mongodbUri' | 'ferretDbPostgresUrl' | 'embeddedDatabase'>,
 ): Promise<ResolvedDatabase> {
-  if (mongodbUri) {
-    return { uri: mongodbUri, description: 'MONGODB_URI', stop: async () => undefined };
+  const defaults = config.embeddedDatabase;
+  if (config.mongodbUri) {
+    return {
+      uri: config.mongodbUri,
+      postgresUrl: config.ferretDbPostgresUrl,
+      description: 'MONGODB_URI',
+      stop: async () => undefined,
+    };
   }
   const backend = await chooseBackend(defaults);
   try {
@@ -104,6 +82,7 @@ async function startEmbedded(
     uri: withDatabaseName(embedded.uri),
     description: `embedded FerretDB (${backend}, ${where})`,
     postgresUrl,
+    engine: 'ferretdb',
     stop: () => embedded.stop(),
   };
 }

@@ -14,11 +14,39 @@ export const DATABASE_URI = Symbol('DATABASE_URI');
 const CHECK_EVERY_MS = 1000;
 const STUCK_AFTER_MS = 3000;
 
+/**
+ * What a client's monitor last said of each server it knows (a standalone server, or each member
+ * of a replica set). The client is usable while any server is known to be up: one member of a
+ * replica set down is the replica set doing its job, not a stuck client.
+ */
+export class ServerStates {
+  private readonly types = new Map<string, string>();
+
+  constructor(connected = false) {
+    if (connected) this.types.set('initial', 'Connected');
+  }
+
+  update(address: string, type: string): void {
+    this.types.delete('initial');
+    this.types.set(address, type);
+  }
+
+  /** The server left the topology (a replica set reconfigured). */
+  remove(address: string): void {
+    this.types.delete(address);
+  }
+
+  get usable(): boolean {
+    for (const type of this.types.values()) if (type !== 'Unknown') return true;
+    return false;
+  }
+}
+
 /** What the watchdog knows of one connection's client. */
 interface Watched {
   name: string;
   connection: Connection;
-  serverType: string;
+  servers: ServerStates;
   unusableSince?: number;
 }
 
@@ -41,17 +69,19 @@ export class DatabaseWatchdog implements OnApplicationBootstrap, OnApplicationSh
     @Inject(DATABASE_URI) private readonly uri: string,
   ) {
     this.watched = [
-      { name: 'writes', connection: writes, serverType: 'Unknown' },
-      { name: 'reads', connection: reads, serverType: 'Unknown' },
+      { name: 'writes', connection: writes, servers: new ServerStates() },
+      { name: 'reads', connection: reads, servers: new ServerStates() },
     ];
   }
 
   onApplicationBootstrap(): void {
     for (const watched of this.watched) {
-      watched.serverType = watched.connection.readyState === 1 ? 'Connected' : 'Unknown';
-      watched.connection.getClient().on('serverDescriptionChanged', (event) => {
-        watched.serverType = event.newDescription.type;
+      watched.servers = new ServerStates(watched.connection.readyState === 1);
+      const client = watched.connection.getClient();
+      client.on('serverDescriptionChanged', (event) => {
+        watched.servers.update(event.address, event.newDescription.type);
       });
+      client.on('serverClosed', (event) => watched.servers.remove(event.address));
     }
     this.timer = setInterval(() => void this.check(), CHECK_EVERY_MS);
     this.timer.unref();
@@ -72,7 +102,7 @@ export class DatabaseWatchdog implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async checkOne(watched: Watched): Promise<void> {
-    if (watched.serverType !== 'Unknown') {
+    if (watched.servers.usable) {
       watched.unusableSince = undefined;
       return;
     }

@@ -1,9 +1,11 @@
-import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import mongoose from 'mongoose';
 import { READ_CONNECTION } from './database.constants';
 import { DATABASE_URI, DatabaseWatchdog } from './database-watchdog';
-import { FERRETDB_POSTGRES_URL, PostgresIndexes } from './postgres-indexes';
+import { DatabaseEngine, DatabaseTarget } from './database-engine';
+import { PostgresIndexes } from './postgres-indexes';
+import { StorageGuard } from './storage-guard';
 
 // Second line of defence behind DTO validation: operators in a filter are ignored unless the
 // repository wraps them in mongoose.trusted(), and a filter on an unknown path is an error.
@@ -24,77 +26,56 @@ mongoose.plugin((schema) => {
   });
 });
 
-const POOL_SIZE = 20;
-
 /**
- * FerretDB 1.24 applies every update as read, modify in Go, write back, with no transaction:
- * two updates of one document in flight at once can lose one of them. Every write goes
- * through the default connection, which then has a pool of one: this process's writes run one
- * at a time and each conditional write is atomic again. Reads use READ_CONNECTION.
- * MongoDB needs no such thing.
+ * Connects to the database. Commands are not buffered while disconnected, so an outage answers
+ * 503 within the server-selection timeout instead of hanging requests. Two connections: writes
+ * (sized by the engine: a pool of one on FerretDB) and READ_CONNECTION for reads that decide
+ * nothing. `DatabaseEngine` is global: features inject it to ask engine-specific questions.
  */
-export async function isFerretDb(uri: string): Promise<boolean> {
-  const probe = await mongoose
-    .createConnection(uri, { serverSelectionTimeoutMS: 5000 })
-    .asPromise();
-  try {
-    const info = await probe.db!.admin().command({ buildInfo: 1 });
-    return 'ferretdbVersion' in info;
-  } finally {
-    await probe.close();
-  }
-}
-
-/**
- * Connects to MongoDB. Commands are not buffered while disconnected, so an outage answers
- * 503 within the server-selection timeout instead of hanging requests.
- */
+@Global()
 @Module({})
 export class DatabaseModule {
   /** `lazy`: never connect (used to build the OpenAPI document without a database). */
   static forRoot(
-    uri: string,
-    options: { lazy?: boolean; ferretDbPostgresUrl?: string } = {},
+    target: DatabaseTarget,
+    engine: DatabaseEngine,
+    options: { lazy?: boolean } = {},
   ): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
         MongooseModule.forRootAsync({
-          useFactory: async () => {
-            const ferretDb = options.lazy ? false : await isFerretDb(uri);
-            if (ferretDb)
+          useFactory: () => {
+            if (engine.isFerretDb)
               new Logger('Database').log(
-                'FerretDB detected: writes are serialised for atomic updates',
+                engine.guardsWrites
+                  ? 'FerretDB on PostgreSQL: stale writes refused by the storage guard'
+                  : 'FerretDB without its PostgreSQL: writes serialised, one instance only',
               );
-            return {
-              ...connectionOptions(ferretDb ? 1 : POOL_SIZE, options.lazy),
-              uri,
-              autoIndex: true,
-            };
+            return { ...connectionOptions(engine, engine.writePoolSize, options.lazy), uri: target.uri, autoIndex: true };
           },
         }),
         MongooseModule.forRootAsync({
           connectionName: READ_CONNECTION,
           useFactory: () => ({
-            ...connectionOptions(POOL_SIZE, options.lazy),
-            uri,
+            ...connectionOptions(engine, engine.readPoolSize, options.lazy),
+            uri: target.uri,
             autoIndex: false,
           }),
         }),
       ],
-      providers: options.lazy
-        ? []
-        : [
-            { provide: DATABASE_URI, useValue: uri },
-            DatabaseWatchdog,
-            { provide: FERRETDB_POSTGRES_URL, useValue: options.ferretDbPostgresUrl },
-            PostgresIndexes,
-          ],
+      providers: [
+        { provide: DatabaseEngine, useValue: engine },
+        ...(options.lazy
+          ? []
+          : [{ provide: DATABASE_URI, useValue: target.uri }, DatabaseWatchdog, PostgresIndexes, StorageGuard]),
+      ],
+      exports: [DatabaseEngine],
     };
   }
 }
 
-function connectionOptions(maxPoolSize: number, lazy?: boolean) {
+function connectionOptions(engine: DatabaseEngine, maxPoolSize: number, lazy?: boolean) {
   return {
     bufferCommands: false,
     // Well inside the 2 s within which a request must get its 503 while the database is down.
@@ -103,7 +84,7 @@ function connectionOptions(maxPoolSize: number, lazy?: boolean) {
     socketTimeoutMS: 10_000,
     maxPoolSize,
     minPoolSize: 1,
-    retryWrites: false,
+    retryWrites: engine.retryWrites,
     lazyConnection: lazy === true,
     // A lazy connection still tries to connect in the background: its failure is expected.
     connectionFactory: lazy ? ignoreConnectFailure : undefined,

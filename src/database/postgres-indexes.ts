@@ -1,9 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
 import { Client } from 'pg';
-
-export const FERRETDB_POSTGRES_URL = Symbol('FERRETDB_POSTGRES_URL');
+import { DatabaseEngine } from './database-engine';
 
 /**
  * FerretDB 1.24 on PostgreSQL turns a top-level equality into `_jsonb -> 'field' @> value`
@@ -64,7 +63,7 @@ export async function ensurePostgresIndexes(
 }
 
 /** FerretDB's table for each collection of `database`, from its metadata table (none yet: empty). */
-async function ferretDbTables(client: Client, database: string): Promise<Map<string, string>> {
+export async function ferretDbTables(client: Client, database: string): Promise<Map<string, string>> {
   const metadata = await client.query(
     'SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2',
     [database, METADATA_TABLE],
@@ -77,7 +76,7 @@ async function ferretDbTables(client: Client, database: string): Promise<Map<str
 }
 
 /** A PostgreSQL identifier; the names here are ours or FerretDB's, quoted all the same. */
-function ident(name: string): string {
+export function ident(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
@@ -96,15 +95,16 @@ export class PostgresIndexes implements OnApplicationBootstrap {
 
   constructor(
     @InjectConnection() private readonly connection: Connection,
-    @Optional() @Inject(FERRETDB_POSTGRES_URL) private readonly postgresUrl?: string,
+    private readonly engine: DatabaseEngine,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.postgresUrl) return;
+    const postgresUrl = this.engine.postgresUrl;
+    if (!postgresUrl) return;
     try {
       await Promise.all(Object.values(this.connection.models).map((model) => model.init()));
       const created = await ensurePostgresIndexes(
-        this.postgresUrl,
+        postgresUrl,
         this.connection.db!.databaseName,
       );
       if (created.length)

@@ -3,7 +3,7 @@ import { InjectConnection } from '@nestjs/mongoose';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Connection } from 'mongoose';
 import { Public } from '../auth/decorators/public.decorator';
-import { ApiException } from '../common/problem/api-exception';
+import { ApiException, RETRY_LATER } from '../common/problem/api-exception';
 import { HealthStatusResponseDto } from './health.dto';
 
 const PING_TIMEOUT_MS = 1500;
@@ -29,7 +29,7 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'DATABASE_UNAVAILABLE: the database is unreachable' })
   async ready(): Promise<{ status: 'ok' }> {
     if (!(await this.pingDatabase())) {
-      throw new ApiException(503, 'DATABASE_UNAVAILABLE', 'The database is unreachable.', undefined, { 'Retry-After': '5' });
+      throw new ApiException(503, 'DATABASE_UNAVAILABLE', 'The database is unreachable.', undefined, RETRY_LATER);
     }
     return { status: 'ok' };
   }

@@ -1,11 +1,9 @@
 import { expectProblem, withoutRequestId } from '../platform/problem-assertions';
-import { ADMIN, startTestApp, TestApp } from '../support/test-app';
+import { ADMIN, TestApp, useTestApp } from '../support/test-app';
 
 describe('POST /api/v1/auth/login', () => {
   let t: TestApp;
-  beforeAll(async () => (t = await startTestApp()));
-  beforeEach(() => t.reset());
-  afterAll(() => t.close());
+  useTestApp((app) => (t = app));
 
   const login = (body: unknown) =>
     t

@@ -1,5 +1,5 @@
 import { expectProblem } from '../platform/problem-assertions';
-import { ADMIN, startTestApp, TEST_JWT_SECRET, TestApp } from '../support/test-app';
+import { ADMIN, TEST_JWT_SECRET, TestApp, useTestApp } from '../support/test-app';
 import {
   AUDIENCE,
   decodePart,
@@ -12,9 +12,7 @@ import {
 
 describe('bearer tokens', () => {
   let t: TestApp;
-  beforeAll(async () => (t = await startTestApp()));
-  beforeEach(() => t.reset());
-  afterAll(() => t.close());
+  useTestApp((app) => (t = app));
 
   const me = (authorization?: string) => {
     const req = t.http().get('/api/v1/auth/me');

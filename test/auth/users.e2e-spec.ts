@@ -1,5 +1,5 @@
 import { expectProblem } from '../platform/problem-assertions';
-import { ADMIN, startTestApp, TestApp } from '../support/test-app';
+import { ADMIN, TestApp, useTestApp } from '../support/test-app';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const PASSWORD_HASH = /^(\$argon2id\$|\$2[aby]\$\d{2}\$)/;
@@ -8,12 +8,10 @@ const JANE = { username: 'clerk.jane', password: 'clerk-jane-password', role: 's
 describe('users and roles', () => {
   let t: TestApp;
   let admin: string;
-  beforeAll(async () => (t = await startTestApp()));
+  useTestApp((app) => (t = app));
   beforeEach(async () => {
-    await t.reset();
     admin = await t.adminToken();
   });
-  afterAll(() => t.close());
 
   const bearer = (token: string) => `Bearer ${token}`;
   const createUser = (body: object, token = admin) =>

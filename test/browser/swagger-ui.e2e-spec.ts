@@ -11,14 +11,20 @@ import { startTestApp, TestApp } from '../support/test-app';
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', 'artifacts');
-const CUSTOMER = { phone_number: '5550107788', first_name: 'Marguerite', last_name: 'Okonkwo-Swagger' };
+const CUSTOMER = {
+  phone_number: '5550107788',
+  first_name: 'Marguerite',
+  last_name: 'Okonkwo-Swagger',
+};
 
 jest.setTimeout(120_000);
 
 // CI always runs it (.ci/run installs chromium); a developer machine without chromium skips it.
 const describeInBrowser = existsSync(CHROMIUM) || process.env.CI ? describe : describe.skip;
 if (!existsSync(CHROMIUM) && !process.env.CI) {
-  console.warn(`Swagger UI browser test skipped: no chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+  console.warn(
+    `Swagger UI browser test skipped: no chromium at ${CHROMIUM} (apt-get install -y chromium)`,
+  );
 }
 
 describeInBrowser('Swagger UI in a real browser', () => {
@@ -34,7 +40,12 @@ describeInBrowser('Swagger UI in a real browser', () => {
     t = await startTestApp();
     baseUrl = await t.listen();
     token = await t.adminToken();
-    await t.http().post('/api/v1/customer').set('Authorization', `Bearer ${token}`).send(CUSTOMER).expect(201);
+    await t
+      .http()
+      .post('/api/v1/customer')
+      .set('Authorization', `Bearer ${token}`)
+      .send(CUSTOMER)
+      .expect(201);
 
     userDataDir = mkdtempSync(join(tmpdir(), 'swagger-ui-chromium-'));
     browser = await chromium.launchPersistentContext(userDataDir, {
@@ -68,7 +79,9 @@ describeInBrowser('Swagger UI in a real browser', () => {
   it('authorizes with a token and lists customers with "Try it out"', async () => {
     await page.goto(`${baseUrl}/docs`);
     await page.locator('.swagger-ui .info .title').waitFor();
-    expect(await page.locator('.swagger-ui .info .title').textContent()).toContain('Pawnshop customer records API');
+    expect(await page.locator('.swagger-ui .info .title').textContent()).toContain(
+      'Pawnshop customer records API',
+    );
 
     await page.locator('.swagger-ui .auth-wrapper button.authorize').click();
     const dialog = page.locator('.swagger-ui .dialog-ux .modal-ux');
@@ -97,10 +110,15 @@ describeInBrowser('Swagger UI in a real browser', () => {
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await operation.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(ARTIFACTS, 'swagger-ui-list-customers.png'), fullPage: false });
+    await page.screenshot({
+      path: join(ARTIFACTS, 'swagger-ui-list-customers.png'),
+      fullPage: false,
+    });
 
     // Helmet's Content-Security-Policy must not block Swagger UI's scripts, styles or requests.
-    expect(consoleErrors.filter((message) => /Content Security Policy|Refused to/i.test(message))).toEqual([]);
+    expect(
+      consoleErrors.filter((message) => /Content Security Policy|Refused to/i.test(message)),
+    ).toEqual([]);
   });
 
   it('suspends a customer with "Try it out", the reason typed in the query field', async () => {
@@ -115,15 +133,28 @@ describeInBrowser('Swagger UI in a real browser', () => {
     const response = operation.locator('.live-responses-table .response').first();
     await response.locator('.response-col_status').waitFor();
     const body = operation.locator('.live-responses-table .response-col_description pre').first();
-    expect({ status: (await response.locator('.response-col_status').textContent())?.trim(), body: await body.textContent() }).toMatchObject({
+    expect({
+      status: (await response.locator('.response-col_status').textContent())?.trim(),
+      body: await body.textContent(),
+    }).toMatchObject({
       status: '200',
     });
     await expectText(body, '"status": "suspended"');
 
-    const history = await t.http().get(`/api/v1/customer/${CUSTOMER.phone_number}/history`).set('Authorization', `Bearer ${token}`).expect(200);
-    expect(history.body.items[0]).toMatchObject({ action: 'customer.status_changed', reason: 'Suspended from Swagger UI' });
+    const history = await t
+      .http()
+      .get(`/api/v1/customer/${CUSTOMER.phone_number}/history`)
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
+    expect(history.body.items[0]).toMatchObject({
+      action: 'customer.status_changed',
+      reason: 'Suspended from Swagger UI',
+    });
     await operation.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(ARTIFACTS, 'swagger-ui-suspend-customer.png'), fullPage: false });
+    await page.screenshot({
+      path: join(ARTIFACTS, 'swagger-ui-suspend-customer.png'),
+      fullPage: false,
+    });
   });
 });
 

@@ -1,5 +1,13 @@
-import { startTestApp, TestApp } from '../support/test-app';
-import { AUDIT, bearer, CUSTOMERS, createCustomer, expectNothingWritten, expectProblem, getCustomer } from '../support/customers';
+import { TestApp, useTestApp } from '../support/test-app';
+import {
+  AUDIT,
+  bearer,
+  CUSTOMERS,
+  createCustomer,
+  expectNothingWritten,
+  expectProblem,
+  getCustomer,
+} from '../support/customers';
 
 /** Who may call the customer and audit routes (SPEC "Customer endpoints", "Who" column). */
 jest.setTimeout(120_000);
@@ -8,13 +16,11 @@ describe('customer and audit routes: authentication and roles', () => {
   let t: TestApp;
   let admin: string;
   const PHONE = '5551234567';
-  beforeAll(async () => (t = await startTestApp()));
+  useTestApp((app) => (t = app));
   beforeEach(async () => {
-    await t.reset();
     admin = await t.adminToken();
     await createCustomer(t, admin, { phone_number: PHONE });
   });
-  afterAll(() => t.close());
 
   type Route = [method: 'get' | 'post' | 'put', path: string, body?: object];
   const staffRoutes: Route[] = [
@@ -39,13 +45,21 @@ describe('customer and audit routes: authentication and roles', () => {
     return body ? req.send(body) : req;
   };
 
-  it.each([...staffRoutes, ...adminRoutes])('%s %s without a token: 401, nothing written', async (...route) => {
-    const res = await expectNothingWritten(t, () => call(route as Route));
-    expectProblem(res, 401);
-  });
+  it.each([...staffRoutes, ...adminRoutes])(
+    '%s %s without a token: 401, nothing written',
+    async (...route) => {
+      const res = await expectNothingWritten(t, () => call(route as Route));
+      expectProblem(res, 401);
+    },
+  );
 
   it.each([...staffRoutes, ...adminRoutes])('%s %s with a bad token: 401', async (...route) => {
-    expectProblem(await call(route as Route, { Authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJyb290LmFkbWluIn0.' }), 401);
+    expectProblem(
+      await call(route as Route, {
+        Authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJyb290LmFkbWluIn0.',
+      }),
+      401,
+    );
   });
 
   it.each(adminRoutes)('%s %s as staff: 403, nothing written', async (...route) => {
@@ -64,7 +78,12 @@ describe('customer and audit routes: authentication and roles', () => {
   it('a disabled staff user is refused at once (401)', async () => {
     const staff = await t.userToken('staff', 'clerk.gone');
     await t.http().get(`${CUSTOMERS}/${PHONE}`).set(bearer(staff)).expect(200);
-    await t.http().patch('/api/v1/auth/users/clerk.gone').set(bearer(admin)).send({ active: false }).expect(200);
+    await t
+      .http()
+      .patch('/api/v1/auth/users/clerk.gone')
+      .set(bearer(admin))
+      .send({ active: false })
+      .expect(200);
     expectProblem(await t.http().get(`${CUSTOMERS}/${PHONE}`).set(bearer(staff)), 401);
   });
 });

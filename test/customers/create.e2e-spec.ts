@@ -1,4 +1,4 @@
-import { startTestApp, TestApp } from '../support/test-app';
+import { TestApp, useTestApp } from '../support/test-app';
 import {
   bearer,
   CUSTOMERS,
@@ -18,14 +18,17 @@ jest.setTimeout(120_000);
 describe('POST /api/v1/customer/', () => {
   let t: TestApp;
   let admin: string;
-  beforeAll(async () => (t = await startTestApp()));
+  useTestApp((app) => (t = app));
   beforeEach(async () => {
-    await t.reset();
     admin = await t.adminToken();
   });
-  afterAll(() => t.close());
 
-  const post = (body: unknown, token = admin) => t.http().post(`${CUSTOMERS}/`).set(bearer(token)).send(body as object);
+  const post = (body: unknown, token = admin) =>
+    t
+      .http()
+      .post(`${CUSTOMERS}/`)
+      .set(bearer(token))
+      .send(body as object);
   const valid = () => ({ phone_number: uniquePhone(), first_name: 'John', last_name: 'Smith' });
 
   it('creates an active customer with zero counters at version 1 and answers the exact Customer JSON', async () => {
@@ -65,7 +68,13 @@ describe('POST /api/v1/customer/', () => {
 
   it('accepts a customer without email and notes', async () => {
     const res = await post({ phone_number: '5551234567', first_name: 'Jane', last_name: 'Doe' });
-    const customer = expectCustomer(res, 201, { phone_number: '5551234567', first_name: 'Jane', last_name: 'Doe', status: 'active', version: 1 });
+    const customer = expectCustomer(res, 201, {
+      phone_number: '5551234567',
+      first_name: 'Jane',
+      last_name: 'Doe',
+      status: 'active',
+      version: 1,
+    });
     expect(customer.email ?? null).toBeNull();
     expect(customer.notes ?? null).toBeNull();
   });
@@ -76,7 +85,11 @@ describe('POST /api/v1/customer/', () => {
   });
 
   it('works with and without the trailing slash', async () => {
-    const res = await t.http().post(CUSTOMERS).set(bearer(admin)).send({ phone_number: '5551234567', first_name: 'A', last_name: 'B' });
+    const res = await t
+      .http()
+      .post(CUSTOMERS)
+      .set(bearer(admin))
+      .send({ phone_number: '5551234567', first_name: 'A', last_name: 'B' });
     expectCustomer(res, 201, { phone_number: '5551234567' });
   });
 
@@ -86,7 +99,14 @@ describe('POST /api/v1/customer/', () => {
   });
 
   describe('phone numbers', () => {
-    const formats = ['5551234567', '555-123-4567', '(555) 123-4567', '555.123.4567', '+1 555 123 4567', '1-555-123-4567'];
+    const formats = [
+      '5551234567',
+      '555-123-4567',
+      '(555) 123-4567',
+      '555.123.4567',
+      '+1 555 123 4567',
+      '1-555-123-4567',
+    ];
 
     it.each(formats)('normalizes %j in the body to 5551234567', async (format) => {
       const res = await post({ phone_number: format, first_name: 'John', last_name: 'Smith' });
@@ -102,7 +122,9 @@ describe('POST /api/v1/customer/', () => {
 
     it.each(formats)('refuses %j as a duplicate of 5551234567 (409)', async (format) => {
       await createCustomer(t, admin, { phone_number: '5551234567' });
-      const res = await expectNothingWritten(t, () => post({ phone_number: format, first_name: 'Other', last_name: 'Person' }));
+      const res = await expectNothingWritten(t, () =>
+        post({ phone_number: format, first_name: 'Other', last_name: 'Person' }),
+      );
       expectProblem(res, 409);
     });
 
@@ -119,42 +141,69 @@ describe('POST /api/v1/customer/', () => {
       'a line break': '555\n1234567',
       empty: '',
     };
-    it.each(Object.entries(bad))('refuses a phone with %s in the body (422)', async (_label, phone) => {
-      const res = await expectNothingWritten(t, () => post({ phone_number: phone, first_name: 'John', last_name: 'Smith' }));
-      expectValidationError(res, 'phone_number');
-    });
+    it.each(Object.entries(bad))(
+      'refuses a phone with %s in the body (422)',
+      async (_label, phone) => {
+        const res = await expectNothingWritten(t, () =>
+          post({ phone_number: phone, first_name: 'John', last_name: 'Smith' }),
+        );
+        expectValidationError(res, 'phone_number');
+      },
+    );
 
-    it.each(Object.entries(bad).filter(([, p]) => p !== ''))('refuses a phone with %s in the path (422)', async (_label, phone) => {
-      const res = await t.http().get(phonePath(phone)).set(bearer(admin));
-      expectProblem(res, 422);
-    });
+    it.each(Object.entries(bad).filter(([, p]) => p !== ''))(
+      'refuses a phone with %s in the path (422)',
+      async (_label, phone) => {
+        const res = await t.http().get(phonePath(phone)).set(bearer(admin));
+        expectProblem(res, 422);
+      },
+    );
 
     it('refuses a phone that is not a string (422)', async () => {
-      const res = await expectNothingWritten(t, () => post({ phone_number: 5551234567, first_name: 'John', last_name: 'Smith' }));
+      const res = await expectNothingWritten(t, () =>
+        post({ phone_number: 5551234567, first_name: 'John', last_name: 'Smith' }),
+      );
       expectValidationError(res, 'phone_number');
     });
 
     it('requires a phone (422)', async () => {
-      const res = await expectNothingWritten(t, () => post({ first_name: 'John', last_name: 'Smith' }));
+      const res = await expectNothingWritten(t, () =>
+        post({ first_name: 'John', last_name: 'Smith' }),
+      );
       expectValidationError(res, 'phone_number');
     });
   });
 
   describe('names', () => {
     it('trims first and last names', async () => {
-      const res = await post({ phone_number: '5551234567', first_name: '  John ', last_name: '\tSmith  ' });
+      const res = await post({
+        phone_number: '5551234567',
+        first_name: '  John ',
+        last_name: '\tSmith  ',
+      });
       expectCustomer(res, 201, { first_name: 'John', last_name: 'Smith' });
-      expect(await getCustomer(t, admin, '5551234567')).toMatchObject({ first_name: 'John', last_name: 'Smith' });
+      expect(await getCustomer(t, admin, '5551234567')).toMatchObject({
+        first_name: 'John',
+        last_name: 'Smith',
+      });
     });
 
     it.each(['first_name', 'last_name'])('accepts %s of 1 and of 100 characters', async (field) => {
       expectCustomer(await post({ ...valid(), [field]: 'J' }), 201, { [field]: 'J' });
-      expectCustomer(await post({ ...valid(), [field]: 'x'.repeat(100) }), 201, { [field]: 'x'.repeat(100) });
+      expectCustomer(await post({ ...valid(), [field]: 'x'.repeat(100) }), 201, {
+        [field]: 'x'.repeat(100),
+      });
     });
 
-    it.each(['.', "'", '***', '(', '😀', '\u0301'])('accepts a name with no letter or digit (%j): 201, as it reads', async (name) => {
-      expectCustomer(await post({ ...valid(), first_name: name, last_name: name }), 201, { first_name: name, last_name: name });
-    });
+    it.each(['.', "'", '***', '(', '😀', '\u0301'])(
+      'accepts a name with no letter or digit (%j): 201, as it reads',
+      async (name) => {
+        expectCustomer(await post({ ...valid(), first_name: name, last_name: name }), 201, {
+          first_name: name,
+          last_name: name,
+        });
+      },
+    );
 
     const badNames: [string, unknown][] = [
       ['missing', undefined],
@@ -179,15 +228,22 @@ describe('POST /api/v1/customer/', () => {
 
   describe('email', () => {
     it('stores the email lower-cased', async () => {
-      const res = await post({ ...valid(), phone_number: '5551234567', email: 'John.Smith@Email.COM' });
+      const res = await post({
+        ...valid(),
+        phone_number: '5551234567',
+        email: 'John.Smith@Email.COM',
+      });
       expectCustomer(res, 201, { email: 'john.smith@email.com' });
       expect((await getCustomer(t, admin, '5551234567')).email).toBe('john.smith@email.com');
     });
 
-    it.each(['not-an-email', 'john@', '@email.com', 'john smith@email.com', 'john@@email.com'])('refuses %j (422)', async (email) => {
-      const res = await expectNothingWritten(t, () => post({ ...valid(), email }));
-      expectValidationError(res, 'email');
-    });
+    it.each(['not-an-email', 'john@', '@email.com', 'john smith@email.com', 'john@@email.com'])(
+      'refuses %j (422)',
+      async (email) => {
+        const res = await expectNothingWritten(t, () => post({ ...valid(), email }));
+        expectValidationError(res, 'email');
+      },
+    );
 
     it('refuses an email that is not a string (422)', async () => {
       const res = await expectNothingWritten(t, () => post({ ...valid(), email: { $ne: null } }));
@@ -202,7 +258,9 @@ describe('POST /api/v1/customer/', () => {
     });
 
     it('refuses notes of 2001 characters (422)', async () => {
-      const res = await expectNothingWritten(t, () => post({ ...valid(), notes: 'n'.repeat(2001) }));
+      const res = await expectNothingWritten(t, () =>
+        post({ ...valid(), notes: 'n'.repeat(2001) }),
+      );
       expectValidationError(res, 'notes');
     });
   });
@@ -228,21 +286,34 @@ describe('POST /api/v1/customer/', () => {
     });
 
     it('refuses a query operator instead of a value (422)', async () => {
-      const res = await expectNothingWritten(t, () => post({ phone_number: '5551234567', first_name: { $gt: '' }, last_name: 'Smith' }));
+      const res = await expectNothingWritten(t, () =>
+        post({ phone_number: '5551234567', first_name: { $gt: '' }, last_name: 'Smith' }),
+      );
       expectValidationError(res, 'first_name');
     });
 
     it('refuses an operator as the phone (422)', async () => {
-      const res = await expectNothingWritten(t, () => post({ phone_number: { $ne: '' }, first_name: 'John', last_name: 'Smith' }));
+      const res = await expectNothingWritten(t, () =>
+        post({ phone_number: { $ne: '' }, first_name: 'John', last_name: 'Smith' }),
+      );
       expectValidationError(res, 'phone_number');
     });
   });
 
   describe('problems', () => {
     it('answers a duplicate phone with a 409 problem, leaving the first customer untouched', async () => {
-      const first = await createCustomer(t, admin, { phone_number: '5551234567', first_name: 'John', last_name: 'Smith' });
+      const first = await createCustomer(t, admin, {
+        phone_number: '5551234567',
+        first_name: 'John',
+        last_name: 'Smith',
+      });
       const res = await expectNothingWritten(t, () =>
-        t.http().post(`${CUSTOMERS}/`).set(bearer(admin)).set('X-Request-Id', 'dup-create-1').send({ phone_number: '555-123-4567', first_name: 'Eve', last_name: 'Other' }),
+        t
+          .http()
+          .post(`${CUSTOMERS}/`)
+          .set(bearer(admin))
+          .set('X-Request-Id', 'dup-create-1')
+          .send({ phone_number: '555-123-4567', first_name: 'Eve', last_name: 'Other' }),
       );
       expectProblem(res, 409);
       expect(res.body.request_id).toBe('dup-create-1');
@@ -252,24 +323,43 @@ describe('POST /api/v1/customer/', () => {
 
     it('answers malformed JSON with 400', async () => {
       const res = await expectNothingWritten(t, () =>
-        t.http().post(`${CUSTOMERS}/`).set(bearer(admin)).set('Content-Type', 'application/json').send('{"phone_number": "5551234567",'),
+        t
+          .http()
+          .post(`${CUSTOMERS}/`)
+          .set(bearer(admin))
+          .set('Content-Type', 'application/json')
+          .send('{"phone_number": "5551234567",'),
       );
       expectProblem(res, 400);
     });
 
     it('answers a body over 16 KiB with 413', async () => {
-      const res = await expectNothingWritten(t, () => post({ ...valid(), notes: 'n'.repeat(17 * 1024) }));
+      const res = await expectNothingWritten(t, () =>
+        post({ ...valid(), notes: 'n'.repeat(17 * 1024) }),
+      );
       expectProblem(res, 413);
     });
 
     it('echoes the X-Request-Id in the 422 problem', async () => {
-      const res = await t.http().post(`${CUSTOMERS}/`).set(bearer(admin)).set('X-Request-Id', 'my-request-42').send({ first_name: 'x' });
+      const res = await t
+        .http()
+        .post(`${CUSTOMERS}/`)
+        .set(bearer(admin))
+        .set('X-Request-Id', 'my-request-42')
+        .send({ first_name: 'x' });
       expectProblem(res, 422);
       expect(res.body.request_id).toBe('my-request-42');
     });
 
     it('answers a non-object body with 422 or 400, storing nothing', async () => {
-      const res = await expectNothingWritten(t, () => t.http().post(`${CUSTOMERS}/`).set(bearer(admin)).set('Content-Type', 'application/json').send('[1,2]'));
+      const res = await expectNothingWritten(t, () =>
+        t
+          .http()
+          .post(`${CUSTOMERS}/`)
+          .set(bearer(admin))
+          .set('Content-Type', 'application/json')
+          .send('[1,2]'),
+      );
       expect([400, 422]).toContain(res.status);
       expectProblem(res, res.status);
     });

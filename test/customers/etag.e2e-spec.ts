@@ -57,12 +57,20 @@ describe('ETag on customer responses', () => {
   });
 
   it('Location only on a created customer, not on a recorded transaction', async () => {
-    const created = await t.http().post(CUSTOMERS).set(bearer(admin)).send({ phone_number: '(555) 222-3333', first_name: 'A', last_name: 'B' });
+    const created = await t
+      .http()
+      .post(CUSTOMERS)
+      .set(bearer(admin))
+      .send({ phone_number: '(555) 222-3333', first_name: 'A', last_name: 'B' });
     expect(created.status).toBe(201);
     expect(created.headers.location).toBe('/api/v1/customer/5552223333');
     const followed = await t.http().get(created.headers.location).set(bearer(admin));
     expect(followed.status).toBe(200);
-    const transaction = await t.http().post(`${phonePath('5552223333')}/transactions`).set(bearer(admin)).send({ type: 'purchase' });
+    const transaction = await t
+      .http()
+      .post(`${phonePath('5552223333')}/transactions`)
+      .set(bearer(admin))
+      .send({ type: 'purchase' });
     expect(transaction.status).toBe(201);
     expect(transaction.headers.location).toBeUndefined();
   });

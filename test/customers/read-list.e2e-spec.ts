@@ -1,4 +1,4 @@
-import { startTestApp, TestApp } from '../support/test-app';
+import { TestApp, useTestApp } from '../support/test-app';
 import {
   applyStatus,
   bearer,
@@ -21,15 +21,17 @@ jest.setTimeout(120_000);
 describe('GET /api/v1/customer/{phone}', () => {
   let t: TestApp;
   let admin: string;
-  beforeAll(async () => (t = await startTestApp()));
+  useTestApp((app) => (t = app));
   beforeEach(async () => {
-    await t.reset();
     admin = await t.adminToken();
   });
-  afterAll(() => t.close());
 
   it('returns the customer with its ETag, to staff too', async () => {
-    const created = await createCustomer(t, admin, { phone_number: '5551234567', first_name: 'John', last_name: 'Smith' });
+    const created = await createCustomer(t, admin, {
+      phone_number: '5551234567',
+      first_name: 'John',
+      last_name: 'Smith',
+    });
     const staff = await t.userToken('staff');
     const res = await t.http().get(phonePath('5551234567')).set(bearer(staff));
     expect(expectCustomer(res, 200)).toEqual(created);
@@ -49,14 +51,20 @@ describe('GET /api/v1/customer/{phone}', () => {
 
   it('treats a trailing slash as the same path', async () => {
     await createCustomer(t, admin, { phone_number: '5551234567' });
-    const res = await t.http().get(`${phonePath('5551234567')}/`).set(bearer(admin));
+    const res = await t
+      .http()
+      .get(`${phonePath('5551234567')}/`)
+      .set(bearer(admin));
     expectCustomer(res, 200, { phone_number: '5551234567' });
   });
 
   it('needs a token (401)', async () => {
     await createCustomer(t, admin, { phone_number: '5551234567' });
     expectProblem(await t.http().get(phonePath('5551234567')), 401);
-    expectProblem(await t.http().get(phonePath('5551234567')).set('Authorization', 'Bearer not-a-jwt'), 401);
+    expectProblem(
+      await t.http().get(phonePath('5551234567')).set('Authorization', 'Bearer not-a-jwt'),
+      401,
+    );
   });
 
   describe('/stats is never a phone', () => {
@@ -71,7 +79,14 @@ describe('GET /api/v1/customer/{phone}', () => {
         const res = await t.http().get(path).set(bearer(admin));
         expect(res.status).toBe(200);
         expect(Object.keys(res.body).sort()).toEqual(
-          ['by_status', 'customers_with_active_loans', 'new_customers_last_30_days', 'total_active_loans', 'total_customers', 'total_transactions'].sort(),
+          [
+            'by_status',
+            'customers_with_active_loans',
+            'new_customers_last_30_days',
+            'total_active_loans',
+            'total_customers',
+            'total_transactions',
+          ].sort(),
         );
       }
     });
@@ -81,20 +96,25 @@ describe('GET /api/v1/customer/{phone}', () => {
 describe('GET /api/v1/customer/', () => {
   let t: TestApp;
   let admin: string;
-  beforeAll(async () => (t = await startTestApp()));
+  useTestApp((app) => (t = app));
   beforeEach(async () => {
-    await t.reset();
     admin = await t.adminToken();
   });
-  afterAll(() => t.close());
 
-  const list = (query: Record<string, string | number> = {}, token = admin) => t.http().get(`${CUSTOMERS}/`).query(query).set(bearer(token));
+  const list = (query: Record<string, string | number> = {}, token = admin) =>
+    t.http().get(`${CUSTOMERS}/`).query(query).set(bearer(token));
 
   /** Creates `n` customers one after the other (distinct created_at), returns them oldest first. */
   async function createMany(n: number): Promise<Customer[]> {
     const created: Customer[] = [];
     for (let i = 0; i < n; i++) {
-      created.push(await createCustomer(t, admin, { phone_number: `55500000${String(i).padStart(2, '0')}`, first_name: `First${i}`, last_name: `Last${i}` }));
+      created.push(
+        await createCustomer(t, admin, {
+          phone_number: `55500000${String(i).padStart(2, '0')}`,
+          first_name: `First${i}`,
+          last_name: `Last${i}`,
+        }),
+      );
       await sleep(3);
     }
     return created;
@@ -117,7 +137,12 @@ describe('GET /api/v1/customer/', () => {
       const created = await createMany(23);
       const seen: string[] = [];
       for (const page of [1, 2, 3]) {
-        const items = expectPage(await list({ page, per_page: 10 }), { total: 23, page, per_page: 10, pages: 3 });
+        const items = expectPage(await list({ page, per_page: 10 }), {
+          total: 23,
+          page,
+          per_page: 10,
+          pages: 3,
+        });
         expect(items).toHaveLength(page === 3 ? 3 : 10);
         seen.push(...phonesOf(items));
       }
@@ -126,8 +151,12 @@ describe('GET /api/v1/customer/', () => {
 
     it('honours per_page 1 and 100', async () => {
       await createMany(3);
-      expect(expectPage(await list({ per_page: 1 }), { total: 3, page: 1, per_page: 1, pages: 3 })).toHaveLength(1);
-      expect(expectPage(await list({ per_page: 100 }), { total: 3, page: 1, per_page: 100, pages: 1 })).toHaveLength(3);
+      expect(
+        expectPage(await list({ per_page: 1 }), { total: 3, page: 1, per_page: 1, pages: 3 }),
+      ).toHaveLength(1);
+      expect(
+        expectPage(await list({ per_page: 100 }), { total: 3, page: 1, per_page: 100, pages: 1 }),
+      ).toHaveLength(3);
     });
 
     const badPaging: [string, Record<string, string>][] = [
@@ -192,20 +221,40 @@ describe('GET /api/v1/customer/', () => {
     });
 
     it.each(Object.keys(ascending))('sorts by %s asc and desc', async (field) => {
-      const asc = expectPage(await list({ sort_by: field, sort_order: 'asc' }), { total: 4, page: 1, per_page: 10 });
+      const asc = expectPage(await list({ sort_by: field, sort_order: 'asc' }), {
+        total: 4,
+        page: 1,
+        per_page: 10,
+      });
       expect(phonesOf(asc)).toEqual(ascending[field]);
-      const desc = expectPage(await list({ sort_by: field, sort_order: 'desc' }), { total: 4, page: 1, per_page: 10 });
+      const desc = expectPage(await list({ sort_by: field, sort_order: 'desc' }), {
+        total: 4,
+        page: 1,
+        per_page: 10,
+      });
       expect(phonesOf(desc)).toEqual(ascending[field].slice().reverse());
-      const defaultOrder = expectPage(await list({ sort_by: field }), { total: 4, page: 1, per_page: 10 });
+      const defaultOrder = expectPage(await list({ sort_by: field }), {
+        total: 4,
+        page: 1,
+        per_page: 10,
+      });
       expect(phonesOf(defaultOrder)).toEqual(ascending[field].slice().reverse());
     });
 
     it('sorts by updated_at asc and desc', async () => {
       // Whether a transaction touches updated_at is not specified: compare with the returned timestamps.
-      const all = expectPage(await list({ sort_by: 'updated_at', sort_order: 'asc' }), { total: 4, page: 1, per_page: 10 }) as Customer[];
+      const all = expectPage(await list({ sort_by: 'updated_at', sort_order: 'asc' }), {
+        total: 4,
+        page: 1,
+        per_page: 10,
+      }) as Customer[];
       const times = all.map((c) => Date.parse(c.updated_at));
       expect(times).toEqual([...times].sort((a, b) => a - b));
-      const desc = expectPage(await list({ sort_by: 'updated_at', sort_order: 'desc' }), { total: 4, page: 1, per_page: 10 }) as Customer[];
+      const desc = expectPage(await list({ sort_by: 'updated_at', sort_order: 'desc' }), {
+        total: 4,
+        page: 1,
+        per_page: 10,
+      }) as Customer[];
       const descTimes = desc.map((c) => Date.parse(c.updated_at));
       expect(descTimes).toEqual([...descTimes].sort((a, b) => b - a));
       expect(new Set(phonesOf(desc))).toEqual(new Set(phonesOf(all)));
@@ -214,23 +263,45 @@ describe('GET /api/v1/customer/', () => {
     it('sorts by updated_at following the latest updates', async () => {
       for (const phone of ['5550000004', '5550000001', '5550000003', '5550000002']) {
         await sleep(5);
-        await t.http().put(phonePath(phone)).set(bearer(admin)).send({ notes: `again ${phone}` }).expect(200);
+        await t
+          .http()
+          .put(phonePath(phone))
+          .set(bearer(admin))
+          .send({ notes: `again ${phone}` })
+          .expect(200);
       }
-      const asc = expectPage(await list({ sort_by: 'updated_at', sort_order: 'asc' }), { total: 4, page: 1, per_page: 10 });
+      const asc = expectPage(await list({ sort_by: 'updated_at', sort_order: 'asc' }), {
+        total: 4,
+        page: 1,
+        per_page: 10,
+      });
       expect(phonesOf(asc)).toEqual(['5550000004', '5550000001', '5550000003', '5550000002']);
-      const desc = expectPage(await list({ sort_by: 'updated_at', sort_order: 'desc' }), { total: 4, page: 1, per_page: 10 });
+      const desc = expectPage(await list({ sort_by: 'updated_at', sort_order: 'desc' }), {
+        total: 4,
+        page: 1,
+        per_page: 10,
+      });
       expect(phonesOf(desc)).toEqual(['5550000002', '5550000003', '5550000001', '5550000004']);
     });
 
     it('paginates a sorted list consistently', async () => {
-      const first = expectPage(await list({ sort_by: 'first_name', sort_order: 'asc', per_page: 3, page: 1 }), { total: 4, page: 1, per_page: 3, pages: 2 });
-      const second = expectPage(await list({ sort_by: 'first_name', sort_order: 'asc', per_page: 3, page: 2 }), { total: 4, page: 2, per_page: 3, pages: 2 });
+      const first = expectPage(
+        await list({ sort_by: 'first_name', sort_order: 'asc', per_page: 3, page: 1 }),
+        { total: 4, page: 1, per_page: 3, pages: 2 },
+      );
+      const second = expectPage(
+        await list({ sort_by: 'first_name', sort_order: 'asc', per_page: 3, page: 2 }),
+        { total: 4, page: 2, per_page: 3, pages: 2 },
+      );
       expect([...phonesOf(first), ...phonesOf(second)]).toEqual(ascending.first_name);
     });
 
-    it.each(['email', 'notes', 'status', 'password', '$where', 'first_name; drop', ''])('refuses sort_by=%j (422)', async (sortBy) => {
-      expectValidationError(await list({ sort_by: sortBy }), 'sort_by');
-    });
+    it.each(['email', 'notes', 'status', 'password', '$where', 'first_name; drop', ''])(
+      'refuses sort_by=%j (422)',
+      async (sortBy) => {
+        expectValidationError(await list({ sort_by: sortBy }), 'sort_by');
+      },
+    );
 
     it.each(['up', 'ASCENDING', '1', '-1', ''])('refuses sort_order=%j (422)', async (order) => {
       expectValidationError(await list({ sort_order: order }), 'sort_order');
@@ -249,33 +320,75 @@ describe('GET /api/v1/customer/', () => {
 
     it('leaves archived customers out by default, and only them', async () => {
       const items = expectPage(await list(), { total: 4, page: 1, per_page: 10 });
-      expect(new Set(phonesOf(items))).toEqual(new Set(['active', 'suspended', 'banned', 'deactivated'].map((s) => byStatus[s].phone_number)));
+      expect(new Set(phonesOf(items))).toEqual(
+        new Set(
+          ['active', 'suspended', 'banned', 'deactivated'].map((s) => byStatus[s].phone_number),
+        ),
+      );
     });
 
-    it.each(['active', 'suspended', 'banned', 'deactivated', 'archived'])('filters status=%s', async (status) => {
-      const items = expectPage(await list({ status }), { total: 1, page: 1, per_page: 10 });
-      expect(phonesOf(items)).toEqual([byStatus[status].phone_number]);
-      expect((items[0] as Customer).status).toBe(status);
-    });
+    it.each(['active', 'suspended', 'banned', 'deactivated', 'archived'])(
+      'filters status=%s',
+      async (status) => {
+        const items = expectPage(await list({ status }), { total: 1, page: 1, per_page: 10 });
+        expect(phonesOf(items)).toEqual([byStatus[status].phone_number]);
+        expect((items[0] as Customer).status).toBe(status);
+      },
+    );
 
     it('filters several comma-separated statuses', async () => {
-      const items = expectPage(await list({ status: 'suspended,banned' }), { total: 2, page: 1, per_page: 10 });
-      expect(new Set(phonesOf(items))).toEqual(new Set([byStatus.suspended.phone_number, byStatus.banned.phone_number]));
-      const withArchived = expectPage(await list({ status: 'active,archived' }), { total: 2, page: 1, per_page: 10 });
-      expect(new Set(phonesOf(withArchived))).toEqual(new Set([byStatus.active.phone_number, byStatus.archived.phone_number]));
-      const all = expectPage(await list({ status: 'active,suspended,banned,deactivated,archived' }), { total: 5, page: 1, per_page: 10 });
+      const items = expectPage(await list({ status: 'suspended,banned' }), {
+        total: 2,
+        page: 1,
+        per_page: 10,
+      });
+      expect(new Set(phonesOf(items))).toEqual(
+        new Set([byStatus.suspended.phone_number, byStatus.banned.phone_number]),
+      );
+      const withArchived = expectPage(await list({ status: 'active,archived' }), {
+        total: 2,
+        page: 1,
+        per_page: 10,
+      });
+      expect(new Set(phonesOf(withArchived))).toEqual(
+        new Set([byStatus.active.phone_number, byStatus.archived.phone_number]),
+      );
+      const all = expectPage(
+        await list({ status: 'active,suspended,banned,deactivated,archived' }),
+        { total: 5, page: 1, per_page: 10 },
+      );
       expect(all).toHaveLength(5);
-      const spaced = expectPage(await list({ status: 'active, archived' }), { total: 2, page: 1, per_page: 10 });
-      expect(new Set(phonesOf(spaced))).toEqual(new Set([byStatus.active.phone_number, byStatus.archived.phone_number]));
+      const spaced = expectPage(await list({ status: 'active, archived' }), {
+        total: 2,
+        page: 1,
+        per_page: 10,
+      });
+      expect(new Set(phonesOf(spaced))).toEqual(
+        new Set([byStatus.active.phone_number, byStatus.archived.phone_number]),
+      );
     });
 
     it('shows a customer again in the default list after reactivation', async () => {
       await applyStatus(t, admin, byStatus.suspended.phone_number, 'reactivate');
-      const items = expectPage(await list({ status: 'active' }), { total: 2, page: 1, per_page: 10 });
-      expect(new Set(phonesOf(items))).toEqual(new Set([byStatus.active.phone_number, byStatus.suspended.phone_number]));
+      const items = expectPage(await list({ status: 'active' }), {
+        total: 2,
+        page: 1,
+        per_page: 10,
+      });
+      expect(new Set(phonesOf(items))).toEqual(
+        new Set([byStatus.active.phone_number, byStatus.suspended.phone_number]),
+      );
     });
 
-    it.each(['closed', 'ACTIVE_', 'active,closed', 'active;suspended', '$ne', 'active,,banned', ','])('refuses status=%j (422)', async (status) => {
+    it.each([
+      'closed',
+      'ACTIVE_',
+      'active,closed',
+      'active;suspended',
+      '$ne',
+      'active,,banned',
+      ',',
+    ])('refuses status=%j (422)', async (status) => {
       expectValidationError(await list({ status }), 'status');
     });
   });

@@ -1,5 +1,12 @@
 import { startTestApp, TestApp } from '../support/test-app';
-import { applyStatus, bearer, CUSTOMERS, createCustomer, expectPage, phonesOf } from '../support/customers';
+import {
+  applyStatus,
+  bearer,
+  CUSTOMERS,
+  createCustomer,
+  expectPage,
+  phonesOf,
+} from '../support/customers';
 
 /** The search rules of SPEC "List and search", each with matches and non-matches. */
 jest.setTimeout(120_000);
@@ -31,11 +38,19 @@ describe('GET /api/v1/customer/?search=', () => {
       [JORGE, 'Jorge', 'Ramos'],
       [MARY, 'Mary Ann', 'Lee'],
     ];
-    for (const [phone_number, first_name, last_name] of people) await createCustomer(t, admin, { phone_number, first_name, last_name });
+    for (const [phone_number, first_name, last_name] of people)
+      await createCustomer(t, admin, { phone_number, first_name, last_name });
   });
 
-  async function search(text: string, query: Record<string, string | number> = {}): Promise<string[]> {
-    const res = await t.http().get(`${CUSTOMERS}/`).query({ search: text, per_page: 100, ...query }).set(bearer(admin));
+  async function search(
+    text: string,
+    query: Record<string, string | number> = {},
+  ): Promise<string[]> {
+    const res = await t
+      .http()
+      .get(`${CUSTOMERS}/`)
+      .query({ search: text, per_page: 100, ...query })
+      .set(bearer(admin));
     expect({ search: text, status: res.status, body: res.body }).toMatchObject({ status: 200 });
     const items = expectPage(res, { total: res.body.total, page: 1, per_page: 100 });
     expect(res.body.total).toBe(items.length);
@@ -66,13 +81,23 @@ describe('GET /api/v1/customer/?search=', () => {
       expect(await search(text)).toEqual(sorted(...(expected as string[])));
     });
 
-    it.each(['ohn', 'mith', 'ane', 'ose', 'arcia', 'ohnson', 'rien', 'ea'])('%j matches no word start: nothing', async (text) => {
-      expect(await search(text)).toEqual([]);
-    });
+    it.each(['ohn', 'mith', 'ane', 'ose', 'arcia', 'ohnson', 'rien', 'ea'])(
+      '%j matches no word start: nothing',
+      async (text) => {
+        expect(await search(text)).toEqual([]);
+      },
+    );
 
     it('returns the names as stored, accents included', async () => {
-      const res = await t.http().get(`${CUSTOMERS}/`).query({ search: 'jose' }).set(bearer(admin)).expect(200);
-      expect(res.body.items).toEqual([expect.objectContaining({ phone_number: JOSE, first_name: 'José', last_name: 'García' })]);
+      const res = await t
+        .http()
+        .get(`${CUSTOMERS}/`)
+        .query({ search: 'jose' })
+        .set(bearer(admin))
+        .expect(200);
+      expect(res.body.items).toEqual([
+        expect.objectContaining({ phone_number: JOSE, first_name: 'José', last_name: 'García' }),
+      ]);
     });
   });
 
@@ -100,9 +125,12 @@ describe('GET /api/v1/customer/?search=', () => {
       expect(await search(text)).toEqual([]);
     });
 
-    it.each(['55', '12', '5'])('a number of fewer than 3 digits (%j) is no phone search', async (text) => {
-      expect(await search(text)).toEqual([]);
-    });
+    it.each(['55', '12', '5'])(
+      'a number of fewer than 3 digits (%j) is no phone search',
+      async (text) => {
+        expect(await search(text)).toEqual([]);
+      },
+    );
   });
 
   describe('words combine with AND', () => {
@@ -120,12 +148,30 @@ describe('GET /api/v1/customer/?search=', () => {
   });
 
   describe('regular-expression characters are literal', () => {
-    it.each(['.*', 'jo.*', '(', '[', ')', '*', '+', '?', '\\', '^j', 'j$', 'j.r', 'jo|ma', '.', '[a-z]', '{1}', '(?i)john', "'", '-', "' -"])(
-      '%j answers 200 and matches nothing',
-      async (text) => {
-        expect(await search(text)).toEqual([]);
-      },
-    );
+    it.each([
+      '.*',
+      'jo.*',
+      '(',
+      '[',
+      ')',
+      '*',
+      '+',
+      '?',
+      '\\',
+      '^j',
+      'j$',
+      'j.r',
+      'jo|ma',
+      '.',
+      '[a-z]',
+      '{1}',
+      '(?i)john',
+      "'",
+      '-',
+      "' -",
+    ])('%j answers 200 and matches nothing', async (text) => {
+      expect(await search(text)).toEqual([]);
+    });
   });
 
   describe('names with symbols, long words and letters Unicode does not decompose', () => {
@@ -163,12 +209,20 @@ describe('GET /api/v1/customer/?search=', () => {
       expect(await search(text)).toEqual(sorted(...(expected as string[])));
     });
 
-    it.each(['wolfeschlegelsteinhaXXXXXXX', 'st.x', 'j.r.x', 'a.*', 'e.*'])('%j matches nothing', async (text) => {
-      expect(await search(text)).toEqual([]);
-    });
+    it.each(['wolfeschlegelsteinhaXXXXXXX', 'st.x', 'j.r.x', 'a.*', 'e.*'])(
+      '%j matches nothing',
+      async (text) => {
+        expect(await search(text)).toEqual([]);
+      },
+    );
 
     it('sorts names without letters among the rest', async () => {
-      const res = await t.http().get(`${CUSTOMERS}/`).query({ sort_by: 'last_name', sort_order: 'asc', per_page: 100 }).set(bearer(admin)).expect(200);
+      const res = await t
+        .http()
+        .get(`${CUSTOMERS}/`)
+        .query({ sort_by: 'last_name', sort_order: 'asc', per_page: 100 })
+        .set(bearer(admin))
+        .expect(200);
       expect(phonesOf(res.body.items)).toContain(PUNCTUATION);
     });
   });
@@ -190,7 +244,11 @@ describe('GET /api/v1/customer/?search=', () => {
 
     it('paginates search results', async () => {
       const pageOf = async (page: number) => {
-        const res = await t.http().get(`${CUSTOMERS}/`).query({ search: 'jo', per_page: 3, page }).set(bearer(admin));
+        const res = await t
+          .http()
+          .get(`${CUSTOMERS}/`)
+          .query({ search: 'jo', per_page: 3, page })
+          .set(bearer(admin));
         return phonesOf(expectPage(res, { total: 4, page, per_page: 3, pages: 2 }));
       };
       const first = await pageOf(1);
@@ -201,8 +259,17 @@ describe('GET /api/v1/customer/?search=', () => {
     });
 
     it('combines with sorting', async () => {
-      const res = await t.http().get(`${CUSTOMERS}/`).query({ search: 'jo', sort_by: 'first_name', sort_order: 'asc' }).set(bearer(admin));
-      expect(phonesOf(expectPage(res, { total: 4, page: 1, per_page: 10 }))).toEqual([JOHN, JORGE, JOSE, MARIA]);
+      const res = await t
+        .http()
+        .get(`${CUSTOMERS}/`)
+        .query({ search: 'jo', sort_by: 'first_name', sort_order: 'asc' })
+        .set(bearer(admin));
+      expect(phonesOf(expectPage(res, { total: 4, page: 1, per_page: 10 }))).toEqual([
+        JOHN,
+        JORGE,
+        JOSE,
+        MARIA,
+      ]);
     });
   });
 });

@@ -1,17 +1,23 @@
-import { startTestApp, TestApp } from '../support/test-app';
-import { applyStatus, bearer, CUSTOMERS, createCustomer, expectProblem, recordTransaction, TransactionType } from '../support/customers';
+import { TestApp, useTestApp } from '../support/test-app';
+import {
+  applyStatus,
+  bearer,
+  CUSTOMERS,
+  createCustomer,
+  expectProblem,
+  recordTransaction,
+  TransactionType,
+} from '../support/customers';
 
 jest.setTimeout(120_000);
 
 describe('GET /api/v1/customer/stats', () => {
   let t: TestApp;
   let admin: string;
-  beforeAll(async () => (t = await startTestApp()));
+  useTestApp((app) => (t = app));
   beforeEach(async () => {
-    await t.reset();
     admin = await t.adminToken();
   });
-  afterAll(() => t.close());
 
   const stats = (token = admin) => t.http().get(`${CUSTOMERS}/stats`).set(bearer(token));
 
@@ -29,7 +35,10 @@ describe('GET /api/v1/customer/stats', () => {
   });
 
   it('answers exact figures for a known set of customers', async () => {
-    const make = async (types: TransactionType[], ...actions: ('suspend' | 'ban' | 'deactivate' | 'archive' | 'reactivate')[]) => {
+    const make = async (
+      types: TransactionType[],
+      ...actions: ('suspend' | 'ban' | 'deactivate' | 'archive' | 'reactivate')[]
+    ) => {
       const customer = await createCustomer(t, admin);
       for (const type of types) await recordTransaction(t, admin, customer.phone_number, type);
       for (const action of actions) await applyStatus(t, admin, customer.phone_number, action);
@@ -56,18 +65,42 @@ describe('GET /api/v1/customer/stats', () => {
   it('follows changes: closing loans and changing statuses move the figures', async () => {
     const a = await createCustomer(t, admin);
     await recordTransaction(t, admin, a.phone_number, 'loan_opened');
-    expect((await stats()).body).toMatchObject({ customers_with_active_loans: 1, total_active_loans: 1, total_transactions: 1 });
+    expect((await stats()).body).toMatchObject({
+      customers_with_active_loans: 1,
+      total_active_loans: 1,
+      total_transactions: 1,
+    });
     await recordTransaction(t, admin, a.phone_number, 'loan_redeemed');
-    expect((await stats()).body).toMatchObject({ customers_with_active_loans: 0, total_active_loans: 0, total_transactions: 2 });
+    expect((await stats()).body).toMatchObject({
+      customers_with_active_loans: 0,
+      total_active_loans: 0,
+      total_transactions: 2,
+    });
     await applyStatus(t, admin, a.phone_number, 'ban');
-    expect((await stats()).body.by_status).toEqual({ active: 0, suspended: 0, banned: 1, deactivated: 0, archived: 0 });
+    expect((await stats()).body.by_status).toEqual({
+      active: 0,
+      suspended: 0,
+      banned: 1,
+      deactivated: 0,
+      archived: 0,
+    });
   });
 
   it('is not changed by refused requests', async () => {
     const a = await createCustomer(t, admin, { phone_number: '5551234567' });
     const before = (await stats()).body;
-    await t.http().post(`${CUSTOMERS}/`).set(bearer(admin)).send({ phone_number: '555-123-4567', first_name: 'X', last_name: 'Y' }).expect(409);
-    await t.http().post(`${CUSTOMERS}/${a.phone_number}/transactions`).set(bearer(admin)).send({ type: 'loan_redeemed' }).expect(409);
+    await t
+      .http()
+      .post(`${CUSTOMERS}/`)
+      .set(bearer(admin))
+      .send({ phone_number: '555-123-4567', first_name: 'X', last_name: 'Y' })
+      .expect(409);
+    await t
+      .http()
+      .post(`${CUSTOMERS}/${a.phone_number}/transactions`)
+      .set(bearer(admin))
+      .send({ type: 'loan_redeemed' })
+      .expect(409);
     expect((await stats()).body).toEqual(before);
   });
 

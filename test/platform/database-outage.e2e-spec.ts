@@ -24,7 +24,7 @@ describe('database outage', () => {
       ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     });
-    app = await createApp(config, `${database.uri}outage`);
+    app = await createApp(config, { uri: `${database.uri}outage` });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   });

@@ -1,15 +1,13 @@
 import { connect } from 'node:net';
 import { expectNoLeak, expectProblem } from './problem-assertions';
-import { ADMIN, startTestApp, TestApp } from '../support/test-app';
+import { ADMIN, TestApp, useTestApp } from '../support/test-app';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const BODY_LIMIT = 16 * 1024;
 
 describe('platform conventions', () => {
   let t: TestApp;
-  beforeAll(async () => (t = await startTestApp()));
-  beforeEach(() => t.reset());
-  afterAll(() => t.close());
+  useTestApp((app) => (t = app));
 
   describe('X-Request-Id', () => {
     it('echoes a sane request id', async () => {
@@ -145,7 +143,10 @@ describe('platform conventions', () => {
     it.each([
       ['text/xml', '<login/>'],
       ['text/plain', JSON.stringify(ADMIN)],
-      ['application/x-www-form-urlencoded', `username=${ADMIN.username}&password=${ADMIN.password}`],
+      [
+        'application/x-www-form-urlencoded',
+        `username=${ADMIN.username}&password=${ADMIN.password}`,
+      ],
       ['multipart/form-data; boundary=x', '--x--'],
     ])('answers a %s body with 415 UNSUPPORTED_MEDIA_TYPE: bodies are JSON', async (type, body) => {
       const res = await t.http().post('/api/v1/auth/login').set('Content-Type', type).send(body);
@@ -230,15 +231,23 @@ describe('platform conventions', () => {
     }
 
     it('answers headers over the limit with a 431 problem document', async () => {
-      const answer = await raw(`GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+      const answer = await raw(
+        `GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      );
       expectRawProblem(answer, 431, 'HEADERS_TOO_LARGE');
     });
 
     it.each([
-      ['two Content-Length headers', 'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab'],
+      [
+        'two Content-Length headers',
+        'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab',
+      ],
       ['an invalid header name', 'GET /health/live HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n'],
       ['a request line that is not HTTP', 'HELLO\r\n\r\n'],
-      ['an HTTP/1.1 request without Host', 'GET /health/live HTTP/1.1\r\nConnection: close\r\n\r\n'],
+      [
+        'an HTTP/1.1 request without Host',
+        'GET /health/live HTTP/1.1\r\nConnection: close\r\n\r\n',
+      ],
     ])('answers %s with a 400 problem document', async (_what, request) => {
       expectRawProblem(await raw(request), 400, 'MALFORMED_REQUEST');
     });
@@ -270,7 +279,11 @@ describe('platform conventions', () => {
       expect(problem.headers['cache-control']).toContain('no-store');
       const login = await t.http().post('/api/v1/auth/login').send(ADMIN).expect(200);
       expect(login.headers['cache-control']).toBe('no-store');
-      const users = await t.http().get('/api/v1/auth/users').set('Authorization', `Bearer ${login.body.access_token}`).expect(200);
+      const users = await t
+        .http()
+        .get('/api/v1/auth/users')
+        .set('Authorization', `Bearer ${login.body.access_token}`)
+        .expect(200);
       expect(users.headers['cache-control']).toBe('no-store');
     });
   });

@@ -22,7 +22,7 @@ async function productionApp(env: Record<string, string> = {}): Promise<{ app: N
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const app = await createApp(config, uri.toString());
+  const app = await createApp(config, { uri: uri.toString() });
   await app.listen(0, '127.0.0.1');
   return { app, baseUrl: await app.getUrl() };
 }

@@ -36,7 +36,13 @@ describe('the committed OpenAPI document', () => {
 });
 
 describe('the response validator', () => {
-  const sample = (method: string, url: string, status: number, body: unknown, contentType = json) => ({
+  const sample = (
+    method: string,
+    url: string,
+    status: number,
+    body: unknown,
+    contentType = json,
+  ) => ({
     method,
     url,
     status,
@@ -46,28 +52,62 @@ describe('the response validator', () => {
   });
 
   it('accepts what the document declares', () => {
-    expect(responseViolation(sample('GET', '/api/v1/customer/555-123-4567?x=1', 200, customer))).toBeUndefined();
-    expect(responseViolation(sample('GET', '/api/v1/customer/stats/', 403, problem(403, 'FORBIDDEN'), problemJson))).toBeUndefined();
-    expect(responseViolation(sample('GET', '/api/v1/nowhere', 404, problem(404, 'NOT_FOUND'), problemJson))).toBeUndefined();
+    expect(
+      responseViolation(sample('GET', '/api/v1/customer/555-123-4567?x=1', 200, customer)),
+    ).toBeUndefined();
+    expect(
+      responseViolation(
+        sample('GET', '/api/v1/customer/stats/', 403, problem(403, 'FORBIDDEN'), problemJson),
+      ),
+    ).toBeUndefined();
+    expect(
+      responseViolation(
+        sample('GET', '/api/v1/nowhere', 404, problem(404, 'NOT_FOUND'), problemJson),
+      ),
+    ).toBeUndefined();
   });
 
   it('refuses an undeclared status', () => {
-    expect(responseViolation(sample('GET', '/api/v1/customer/5551234567', 201, customer))).toMatch(/does not declare status 201/);
-    expect(responseViolation(sample('GET', '/health/live', 404, problem(404, 'NOT_FOUND'), problemJson))).toMatch(/does not declare/);
+    expect(responseViolation(sample('GET', '/api/v1/customer/5551234567', 201, customer))).toMatch(
+      /does not declare status 201/,
+    );
+    expect(
+      responseViolation(sample('GET', '/health/live', 404, problem(404, 'NOT_FOUND'), problemJson)),
+    ).toMatch(/does not declare/);
   });
 
   it('refuses a body that does not match the schema, or an extra field', () => {
-    expect(responseViolation(sample('GET', '/api/v1/customer/5551234567', 200, { ...customer, version: 'one' }))).toMatch(/version/);
-    expect(responseViolation(sample('GET', '/api/v1/customer/5551234567', 200, { ...customer, _id: 'x' }))).toMatch(/additional/);
     expect(
-      responseViolation(sample('GET', '/api/v1/auth/users', 200, { items: [{ username: 'a', role: 'staff' }], total: 1, page: 1, per_page: 10, pages: 1 })),
+      responseViolation(
+        sample('GET', '/api/v1/customer/5551234567', 200, { ...customer, version: 'one' }),
+      ),
+    ).toMatch(/version/);
+    expect(
+      responseViolation(
+        sample('GET', '/api/v1/customer/5551234567', 200, { ...customer, _id: 'x' }),
+      ),
+    ).toMatch(/additional/);
+    expect(
+      responseViolation(
+        sample('GET', '/api/v1/auth/users', 200, {
+          items: [{ username: 'a', role: 'staff' }],
+          total: 1,
+          page: 1,
+          per_page: 10,
+          pages: 1,
+        }),
+      ),
     ).toMatch(/required/);
   });
 
   it('refuses a problem served as application/json, or a success served as a problem', () => {
-    expect(responseViolation(sample('GET', '/api/v1/customer/5551234567', 404, problem(404, 'CUSTOMER_NOT_FOUND')))).toMatch(
-      /content type application\/json/,
+    expect(
+      responseViolation(
+        sample('GET', '/api/v1/customer/5551234567', 404, problem(404, 'CUSTOMER_NOT_FOUND')),
+      ),
+    ).toMatch(/content type application\/json/);
+    expect(responseViolation(sample('GET', '/api/v1/nowhere', 200, {}))).toMatch(
+      /no documented operation/,
     );
-    expect(responseViolation(sample('GET', '/api/v1/nowhere', 200, {}))).toMatch(/no documented operation/);
   });
 });

@@ -41,9 +41,15 @@ describe('the generated SDK against the running app', () => {
     const anonymous = clientFor();
     const ok = await anonymous.POST('/api/v1/auth/login', { body: ADMIN });
     expect(ok.response.status).toBe(200);
-    expect(ok.data).toMatchObject({ token_type: 'Bearer', role: 'admin', access_token: expect.any(String) });
+    expect(ok.data).toMatchObject({
+      token_type: 'Bearer',
+      role: 'admin',
+      access_token: expect.any(String),
+    });
 
-    const wrong = await anonymous.POST('/api/v1/auth/login', { body: { username: ADMIN.username, password: 'not-the-password' } });
+    const wrong = await anonymous.POST('/api/v1/auth/login', {
+      body: { username: ADMIN.username, password: 'not-the-password' },
+    });
     expect(wrong.response.status).toBe(401);
     expect(wrong.error).toMatchObject({ status: 401, code: 'INVALID_CREDENTIALS' });
   });
@@ -56,7 +62,12 @@ describe('the generated SDK against the running app', () => {
     expect(me.data).toEqual({ username: ADMIN.username, role: 'admin' });
 
     const created = await api.POST('/api/v1/customer', {
-      body: { phone_number: '(555) 010-4477', first_name: 'José', last_name: "O'Brien", email: 'Jose@Example.com' },
+      body: {
+        phone_number: '(555) 010-4477',
+        first_name: 'José',
+        last_name: "O'Brien",
+        email: 'Jose@Example.com',
+      },
     });
     expect(created.response.status).toBe(201);
     expect(created.data).toMatchObject({
@@ -69,11 +80,15 @@ describe('the generated SDK against the running app', () => {
     });
     const phone = created.data!.phone_number;
 
-    const duplicate = await api.POST('/api/v1/customer', { body: { phone_number: phone, first_name: 'Ann', last_name: 'Other' } });
+    const duplicate = await api.POST('/api/v1/customer', {
+      body: { phone_number: phone, first_name: 'Ann', last_name: 'Other' },
+    });
     expect(duplicate.response.status).toBe(409);
     expect(duplicate.error?.code).toBe('CUSTOMER_ALREADY_EXISTS');
 
-    const found = await api.GET('/api/v1/customer', { params: { query: { search: "JOS o'br", per_page: 5 } } });
+    const found = await api.GET('/api/v1/customer', {
+      params: { query: { search: "JOS o'br", per_page: 5 } },
+    });
     expect(found.data).toMatchObject({ total: 1, page: 1, per_page: 5, pages: 1 });
     expect(found.data!.items.map((customer) => customer.phone_number)).toEqual([phone]);
     const byDigits = await api.GET('/api/v1/customer', { params: { query: { search: '0104' } } });
@@ -113,12 +128,17 @@ describe('the generated SDK against the running app', () => {
     expect(suspended.response.status).toBe(200);
     expect(suspended.data).toMatchObject({ status: 'suspended' });
 
-    const refused = await api.POST('/api/v1/customer/{phone}/transactions', { params: { path: { phone } }, body: { type: 'purchase' } });
+    const refused = await api.POST('/api/v1/customer/{phone}/transactions', {
+      params: { path: { phone } },
+      body: { type: 'purchase' },
+    });
     expect(refused.response.status).toBe(409);
     expect(refused.error?.code).toBe('CUSTOMER_NOT_ACTIVE');
 
     const history = await eventually(async () => {
-      const page = await api.GET('/api/v1/customer/{phone}/history', { params: { path: { phone }, query: { per_page: 10 } } });
+      const page = await api.GET('/api/v1/customer/{phone}/history', {
+        params: { path: { phone }, query: { per_page: 10 } },
+      });
       return page.data!.total >= 4 ? page.data : undefined;
     });
     expect(history.items.map((event) => event.action)).toEqual([
@@ -137,15 +157,22 @@ describe('the generated SDK against the running app', () => {
 
   it('reads statistics and the audit trail as admin, and gets typed 403s as staff', async () => {
     const admin = clientFor(await t.adminToken());
-    await admin.POST('/api/v1/customer', { body: { phone_number: '5550100001', first_name: 'Ann', last_name: 'Lee' } });
+    await admin.POST('/api/v1/customer', {
+      body: { phone_number: '5550100001', first_name: 'Ann', last_name: 'Lee' },
+    });
 
     const stats = await admin.GET('/api/v1/customer/stats');
     expect(stats.data).toMatchObject({ total_customers: 1, by_status: { active: 1 } });
     const audit = await eventually(async () => {
-      const page = await admin.GET('/api/v1/audit', { params: { query: { action: 'customer.created' } } });
+      const page = await admin.GET('/api/v1/audit', {
+        params: { query: { action: 'customer.created' } },
+      });
       return page.data!.total >= 1 ? page.data : undefined;
     });
-    expect(audit.items[0]).toMatchObject({ action: 'customer.created', phone_number: '5550100001' });
+    expect(audit.items[0]).toMatchObject({
+      action: 'customer.created',
+      phone_number: '5550100001',
+    });
 
     const staff = clientFor(await t.userToken('staff'));
     const forbidden = await staff.GET('/api/v1/customer/stats');

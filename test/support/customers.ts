@@ -1,3 +1,4 @@
+import { AuditRelay } from '../../src/audit/audit-relay.service';
 import type { Response } from 'supertest';
 import { TestApp } from './test-app';
 
@@ -31,6 +32,7 @@ export const AUDIT_EVENT_KEYS = [
   'at',
   'actor',
   'phone_number',
+  'version',
   'request_id',
   'reason',
   'from_status',
@@ -240,9 +242,12 @@ export async function databaseSnapshot(t: TestApp): Promise<Record<string, unkno
  * after the response; it must not be mistaken for a write by the request under test.
  */
 export async function settledSnapshot(t: TestApp): Promise<Record<string, unknown[]>> {
+  const relay = t.app.get(AuditRelay);
+  await relay.idle();
   let previous = await databaseSnapshot(t);
   for (let attempt = 0; attempt < 40; attempt++) {
     await sleep(100);
+    await relay.idle();
     const current = await databaseSnapshot(t);
     if (JSON.stringify(current) === JSON.stringify(previous)) return current;
     previous = current;

@@ -66,10 +66,11 @@ export async function startTestApp(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const app = await createApp(config, uri.toString(), {
-    ferretDbPostgresUrl: process.env.TEST_FERRETDB_POSTGRES_URL,
-    logDestination: options.logDestination,
-  });
+  const app = await createApp(
+    config,
+    { uri: uri.toString(), postgresUrl: process.env.TEST_FERRETDB_POSTGRES_URL },
+    { logDestination: options.logDestination },
+  );
   await app.init();
   // Its marker write must not land in the middle of a test's database snapshot.
   await app.get(SearchKeysMigration).finished;
@@ -124,4 +125,22 @@ export async function startTestApp(
     },
   };
   return testApp;
+}
+
+/**
+ * The usual life of a test file's app: started once for the file (`onStart` receives it), reset
+ * before each test so that every test starts from a known state, closed after the last one.
+ */
+export function useTestApp(
+  onStart: (app: TestApp) => void,
+  env: Record<string, string> = {},
+  options: TestAppOptions = {},
+): void {
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    app = await startTestApp(env, options);
+    onStart(app);
+  });
+  beforeEach(() => app!.reset());
+  afterAll(() => app?.close());
 }

@@ -13,10 +13,10 @@ import {
   CustomerStatus,
   TRANSACTION_TYPES,
   TransactionType,
-} from '../../customers/customer-rules';
-import { PageMetaDto, PageQueryDto } from '../../customers/dto/page.dto';
-import { IsPhoneNumber, PHONE_EXAMPLE } from '../../customers/dto/phone';
-import { AUDIT_ACTIONS, AuditAction, FieldChanges } from '../audit-entry';
+} from '../../customers/domain/customer-rules';
+import { PageMetaDto, PageQueryDto } from '../../common/pagination/page.dto';
+import { IsPhoneNumber, PHONE_EXAMPLE } from '../../common/phone/phone.validators';
+import { AUDIT_ACTIONS, AuditAction, FieldChanges } from '../../customers/domain/audit-entry';
 
 /**
  * RFC 3339 with upper-case T and Z (`2026-11-30T10:00:00Z`, `…:00.123+01:00`) or a plain date, of
@@ -101,6 +101,15 @@ export class AuditEventResponseDto {
     description: "The customer's phone number when the event happened",
   })
   phone_number: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    example: 4,
+    description:
+      "The customer's version after this change (a customer's history is in this order); absent on events recorded before versions were",
+  })
+  version?: number;
 
   @ApiProperty({ example: '3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10' })
   request_id: string;

@@ -2,6 +2,7 @@ import { AuditEventRecord } from '../audit.repository';
 import { AuditEventResponseDto } from './audit.dto';
 
 const OPTIONAL_FIELDS = [
+  'version',
   'reason',
   'from_status',
   'to_status',

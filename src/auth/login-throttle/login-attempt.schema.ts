@@ -16,6 +16,10 @@ export class LoginAttempt {
   /** Of those, the ones whose password is still being checked. */
   @Prop({ type: Number, default: 0 })
   pending: number;
+
+  /** Raised by one on every write: the storage refuses a write computed from a stale read. */
+  @Prop({ type: Number })
+  revision?: number;
 }
 
 export const LoginAttemptSchema = SchemaFactory.createForClass(LoginAttempt);

@@ -1,5 +1,4 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { HydratedDocument } from 'mongoose';
 import { ROLES, Role } from '../roles';
 
 @Schema({ collection: 'users', timestamps: { createdAt: 'created_at', updatedAt: 'updated_at' }, versionKey: false })
@@ -17,6 +16,10 @@ export class User {
   active: boolean;
 
   /** Tokens carry the generation they were issued in; a password change or a disable bumps it. */
+  /** Raised by one on every update: the storage refuses a write computed from a stale read. */
+  @Prop({ type: Number })
+  revision?: number;
+
   @Prop({ type: Number, required: true, default: 0 })
   token_generation: number;
 
@@ -24,5 +27,4 @@ export class User {
   updated_at: Date;
 }
 
-export type UserDocument = HydratedDocument<User>;
 export const UserSchema = SchemaFactory.createForClass(User);

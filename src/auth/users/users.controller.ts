@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { ApiPageResponse } from '../../common/openapi/page';
 import { ProblemResponseDto } from '../../common/problem/problem.dto';
-import { Page, PageQueryDto } from '../../customers/dto/page.dto';
+import { Page, PageQueryDto } from '../../common/pagination/page.dto';
 import { CurrentUser } from '../decorators/current-user.decorator';
 import { Roles } from '../decorators/roles.decorator';
 import { UserCreateDto, UsernameParamDto, UserResponseDto, UserUpdateDto } from '../dto/user.dto';

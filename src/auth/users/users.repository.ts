@@ -5,6 +5,10 @@ import { READ_CONNECTION } from '../../database/database.constants';
 import { Role, TokenIdentity } from '../roles';
 import { IdentityCache } from './identity-cache';
 import { User } from './user.schema';
+import { isDuplicateKey, isWriteConflict } from '../../database/database-errors';
+import { REVISION_FIELD } from '../../database/database.constants';
+
+const UPDATE_ATTEMPTS = 5;
 
 export interface UserRecord {
   username: string;
@@ -18,7 +22,6 @@ export interface UserRecord {
 
 export type UserChanges = Partial<Pick<UserRecord, 'role' | 'active' | 'passwordHash'>>;
 
-const DUPLICATE_KEY = 11000;
 
 /** Users in MongoDB; returns plain records, never Mongoose documents. */
 @Injectable()
@@ -63,7 +66,7 @@ export class UsersRepository {
       const doc = await this.users.create({ username, password_hash: passwordHash, role, active: true });
       return toRecord(doc.toObject());
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return undefined;
+      if (isDuplicateKey(error)) return undefined;
       throw error;
     } finally {
       this.identities.invalidate();
@@ -77,13 +80,20 @@ export class UsersRepository {
     if (changes.active !== undefined) set.active = changes.active;
     if (changes.passwordHash !== undefined) set.password_hash = changes.passwordHash;
     const revokesTokens = changes.passwordHash !== undefined || changes.active === false;
-    const update = revokesTokens ? { $set: set, $inc: { token_generation: 1 } } : { $set: set };
+    const inc = { ...(revokesTokens ? { token_generation: 1 } : {}), [REVISION_FIELD]: 1 };
     try {
-      const doc = await this.users
-        .findOneAndUpdate({ username }, update, { returnDocument: 'after' })
-        .lean<User>()
-        .exec();
-      return doc ? toRecord(doc) : undefined;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const doc = await this.users
+            .findOneAndUpdate({ username }, { $set: set, $inc: inc }, { returnDocument: 'after' })
+            .lean<User>()
+            .exec();
+          return doc ? toRecord(doc) : undefined;
+        } catch (error) {
+          // Another instance changed the user meanwhile: apply the change to what it wrote.
+          if (!isWriteConflict(error) || attempt >= UPDATE_ATTEMPTS) throw error;
+        }
+      }
     } finally {
       // Also when the write failed: it may have been applied all the same.
       this.identities.invalidate();

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { ApiException } from '../../common/problem/api-exception';
-import { Page, pageOf, PageQueryDto, skipOf } from '../../customers/dto/page.dto';
+import { Page, pageOf, PageQueryDto, skipOf } from '../../common/pagination/page.dto';
 import { UserCreateDto, UserResponseDto, UserUpdateDto } from '../dto/user.dto';
 import { toUserResponse } from '../dto/user.mapper';
 import { PasswordHasher } from '../password-hasher';

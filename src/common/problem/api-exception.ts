@@ -20,5 +20,10 @@ export class ApiException extends HttpException {
   }
 }
 
+/** How long a client should wait after a 429 or 503 before retrying, in seconds. */
+export const RETRY_AFTER_SECONDS = 5;
+/** The header that says so. */
+export const RETRY_LATER: Readonly<Record<string, string>> = { 'Retry-After': String(RETRY_AFTER_SECONDS) };
+
 export const validationFailed = (errors: FieldError[], detail = 'The request is not valid.') =>
   new ApiException(422, 'VALIDATION_FAILED', detail, errors);

@@ -278,7 +278,7 @@ describe('mapError: the database going away mid-command', () => {
     expect(mapError(error)).toMatchObject({ status: 503, code: 'DATABASE_UNAVAILABLE' });
   });
 
-  it('maps FerretDB cancelling its commands as it stops to 503, not 500', () => {
+  it('maps the database server cancelling its commands as it stops to 503, not 500', () => {
     const error = Object.assign(
       new Error('[msg_find.go:344 handler.handleMaxTimeMSError] context canceled after delay'),
       {

@@ -1,6 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiException } from './api-exception';
+import { BODY_LIMIT_KIB } from '../../app.constants';
+import { isConnectionLoss, isDatabaseDown, isTimeLimitExceeded } from '../../database/database-errors';
+import { ApiException, RETRY_LATER } from './api-exception';
 import { FieldError, PROBLEM_CONTENT_TYPE, ProblemDocument, ProblemMembers, problemTypeFor, titleFor } from './problem';
 import { ProblemCode } from './problem-codes';
 
@@ -29,53 +31,6 @@ const DEFAULT_CODES: Record<number, ProblemCode> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
-/** Socket errors the driver passes on as they are when the database goes away mid-command. */
-const CONNECTION_LOSS_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT']);
-
-/**
- * Seen under load while the database was stopped: a plain `Error` (EPIPE, "This socket has been
- * ended by the other party") from the driver's write, and FerretDB answering the commands it was
- * running as it shut down with "context canceled". Both mean the database went away.
- */
-function isDatabaseConnectionLoss(error: unknown): boolean {
-  const { name, code, message } = (error ?? {}) as { name?: string; code?: unknown; message?: unknown };
-  if (typeof code === 'string' && CONNECTION_LOSS_CODES.has(code)) return true;
-  return name === 'MongoServerError' && typeof message === 'string' && message.includes('context canceled');
-}
-
-/** MongoDB's MaxTimeMSExpired: a read ran past its time limit. */
-const MAX_TIME_EXPIRED = 50;
-
-/**
- * Driver and Mongoose error classes that mean "the database cannot be reached right now". Matched
- * against every class in the error's prototype chain, because the driver subclasses them with
- * names of their own (`PoolClearedOnNetworkError` is a `MongoNetworkError`) and closes pools and
- * clients while it reconnects (`PoolClosedError`, `MongoClientClosedError`).
- */
-const DATABASE_DOWN_ERRORS = new Set([
-  'MongoServerSelectionError',
-  'MongooseServerSelectionError',
-  'MongoNetworkError', // and MongoNetworkTimeoutError, PoolClearedError, PoolClearedOnNetworkError
-  'MongoNotConnectedError',
-  'MongoTopologyClosedError',
-  'MongoServerClosedError',
-  'MongoClientClosedError',
-  'MongoPoolClearedError',
-  'MongoPoolClosedError',
-  'PoolClosedError',
-  'MongoWaitQueueTimeoutError',
-  'WaitQueueTimeoutError',
-]);
-
-function isDatabaseDown(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  if (DATABASE_DOWN_ERRORS.has((error as { name?: string }).name ?? '')) return true;
-  for (let proto = Object.getPrototypeOf(error); proto && proto !== Error.prototype; proto = Object.getPrototypeOf(proto)) {
-    if (DATABASE_DOWN_ERRORS.has((proto as { constructor?: { name?: string } }).constructor?.name ?? '')) return true;
-  }
-  return false;
-}
-
 /** Maps anything thrown into status, code and a client-safe detail. Unknown errors stay opaque. */
 export function mapError(error: unknown): MappedError {
   if (error instanceof ApiException) {
@@ -87,14 +42,11 @@ export function mapError(error: unknown): MappedError {
     return { status, code: DEFAULT_CODES[status] ?? 'HTTP_ERROR', detail: httpExceptionDetail(error) };
   }
   const err = error as { name?: string; code?: string; statusCode?: number } | undefined;
-  if (isDatabaseDown(error)) {
-    return { status: 503, code: 'DATABASE_UNAVAILABLE', detail: 'The database is unavailable; retry shortly.', headers: { 'Retry-After': '5' } };
+  if (isDatabaseDown(error) || isConnectionLoss(error)) {
+    return { status: 503, code: 'DATABASE_UNAVAILABLE', detail: 'The database is unavailable; retry shortly.', headers: RETRY_LATER };
   }
-  if (isDatabaseConnectionLoss(error)) {
-    return { status: 503, code: 'DATABASE_UNAVAILABLE', detail: 'The database is unavailable; retry shortly.', headers: { 'Retry-After': '5' } };
-  }
-  if (err?.name === 'MongoServerError' && (error as { code?: unknown }).code === MAX_TIME_EXPIRED) {
-    return { status: 503, code: 'DATABASE_BUSY', detail: 'The database did not answer in time; retry shortly.', headers: { 'Retry-After': '5' } };
+  if (isTimeLimitExceeded(error)) {
+    return { status: 503, code: 'DATABASE_BUSY', detail: 'The database did not answer in time; retry shortly.', headers: RETRY_LATER };
   }
   const fastifyError = mapFastifyError(err);
   if (fastifyError) return fastifyError;
@@ -129,7 +81,7 @@ function mapFastifyError(err: { code?: string; statusCode?: number } | undefined
         errors: [{ field: 'path', message: 'a path parameter exceeds the length limit' }],
       };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, code: 'PAYLOAD_TOO_LARGE', detail: 'The request body exceeds 16 KiB.' };
+      return { status: 413, code: 'PAYLOAD_TOO_LARGE', detail: `The request body exceeds ${BODY_LIMIT_KIB} KiB.` };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', detail: UNSUPPORTED_MEDIA_TYPE_DETAIL };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CUSTOMER_STATUSES } from '../../customers/customer-rules';
+import { CUSTOMER_STATUSES } from '../../customers/domain/customer-rules';
 import { PROBLEM_CODES } from './problem-codes';
 
 export class FieldErrorDto {

@@ -1,8 +1,21 @@
+import { IsString, MaxLength, MinLength } from 'class-validator';
 import { ArgumentMetadata } from '@nestjs/common';
-import { LoginRequestDto } from '../../auth/dto/auth.dto';
-import { PageQueryDto } from '../../customers/dto/page.dto';
+import { PageQueryDto } from '../pagination/page.dto';
 import { ApiException } from '../problem/api-exception';
 import { createValidationPipe, findForbiddenInput } from './validation.pipe';
+
+/** A body like the login's: two required strings with lengths (common knows no feature's DTOs). */
+class LoginRequestDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  username: string;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(256)
+  password: string;
+}
 
 const body = (metatype: ArgumentMetadata['metatype']): ArgumentMetadata => ({ type: 'body', metatype });
 const query = (metatype: ArgumentMetadata['metatype']): ArgumentMetadata => ({ type: 'query', metatype });

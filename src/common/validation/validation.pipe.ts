@@ -1,6 +1,7 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError } from '../problem/problem';
 import { validationFailed } from '../problem/api-exception';
+import { UNSTORABLE_CHARACTER } from '../../database/database-errors';
 
 /** Checks whose failure explains the others: a missing password is "must be a string", not "too long". */
 const FUNDAMENTAL_CHECKS = [
@@ -58,9 +59,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** Why a string cannot be stored as sent, if it cannot. */
 function stringProblem(text: string): string | undefined {
-  // MongoDB keeps NUL in strings, but no field of ours has a use for one, and FerretDB's
-  // PostgreSQL backend cannot store it (jsonb refuses \u0000).
-  if (text.includes('\u0000')) return 'must not contain NUL characters';
+  if (text.includes(UNSTORABLE_CHARACTER)) return 'must not contain NUL characters';
   // A lone surrogate is not text: it would be stored as U+FFFD, so not as sent.
   if (LONE_SURROGATE.test(text)) return 'must be valid Unicode text (no lone surrogates)';
   return undefined;

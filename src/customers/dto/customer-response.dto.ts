@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CUSTOMER_STATUSES, CustomerStatus } from '../customer-rules';
-import { PageMetaDto } from './page.dto';
+import { CUSTOMER_STATUSES, CustomerStatus } from '../domain/customer-rules';
+import { PageMetaDto } from '../../common/pagination/page.dto';
 
 export class CustomerResponseDto {
   @ApiProperty({ example: '5551234567', pattern: '^\\d{10}$', description: '10 digits' })

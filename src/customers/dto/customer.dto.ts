@@ -21,11 +21,11 @@ import {
   whenNotNull,
   whenSent,
 } from '../../common/validation/transforms';
-import { CUSTOMER_STATUSES } from '../customer-rules';
-import { CUSTOMER_SORT_FIELDS, CustomerSortField } from '../customers.repository';
-import { MAX_SEARCH_LENGTH } from '../search-keys';
-import { PageQueryDto } from './page.dto';
-import { IsPhoneNumber, PHONE_EXAMPLE } from './phone';
+import { CUSTOMER_STATUSES } from '../domain/customer-rules';
+import { CUSTOMER_SORT_FIELDS, CustomerSortField } from '../domain/customer';
+import { MAX_SEARCH_LENGTH } from '../domain/search-keys';
+import { PageQueryDto } from '../../common/pagination/page.dto';
+import { IsPhoneNumber, PHONE_EXAMPLE } from '../../common/phone/phone.validators';
 
 export const NAME_MAX = 100;
 export const NOTES_MAX = 2000;

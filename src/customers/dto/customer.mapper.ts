@@ -1,4 +1,4 @@
-import { CustomerRecord } from '../customers.repository';
+import { CustomerRecord } from '../domain/customer';
 import { CustomerResponseDto } from './customer-response.dto';
 
 /** The only way a customer leaves the service. */

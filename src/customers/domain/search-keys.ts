@@ -1,5 +1,4 @@
-import { trusted } from 'mongoose';
-import { normalizePhone } from '../common/phone/phone';
+import { normalizePhone } from '../../common/phone/phone';
 
 /**
  * Search served by one multikey index: at write time each customer stores the prefixes of its
@@ -138,14 +137,12 @@ export function searchTerms(search: string | undefined): string[] {
 }
 
 /**
- * The filter for a search string. The longest term is also an equality so that FerretDB pushes it
- * down to its backend (it evaluates $all in memory); MongoDB uses the multikey index for either.
+ * The terms a customer must hold to match a search string: none for no search, and a term no
+ * customer holds when something was typed that has no letter or digit ("'", "-"): that matches no
+ * one, not everyone.
  */
-export function buildSearchFilter(search: string | undefined): Record<string, unknown> {
+export function searchCriteria(search: string | undefined): string[] {
   const terms = searchTerms(search);
-  // Something typed that holds no letter or digit ("'", "-") matches no one, not everyone.
-  if (terms.length === 0) return search?.trim() ? { search_keys: MATCHES_NOTHING } : {};
-  if (terms.length === 1) return { search_keys: terms[0] };
-  const mostSelective = [...terms].sort((a, b) => b.length - a.length)[0];
-  return { search_keys: trusted({ $eq: mostSelective, $all: terms }) };
+  if (terms.length === 0 && search?.trim()) return [MATCHES_NOTHING];
+  return terms;
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, Types } from 'mongoose';
-import { TransactionType } from './customer-rules';
+import { Model, trusted, Types } from 'mongoose';
+import { TransactionType } from '../domain/customer-rules';
+import { DatabaseEngine } from '../../database/database-engine';
 import { IdempotencyRecord } from './idempotency-record.schema';
 
 export interface StoredResponse<T> {
@@ -14,6 +15,7 @@ export interface StoredResponse<T> {
 export class IdempotencyRepository {
   constructor(
     @InjectModel(IdempotencyRecord.name) private readonly records: Model<IdempotencyRecord>,
+    private readonly engine: DatabaseEngine,
   ) {}
 
   async save<T extends object>(
@@ -30,10 +32,16 @@ export class IdempotencyRepository {
         response,
         at: new Date(),
       })
-      .catch((error: { code?: number }) => {
+      .catch((error: unknown) => {
         // The key's transaction is applied once, so only a replay could get here first: keep it.
-        if (error.code !== 11000) throw error;
+        if (!this.engine.isDuplicateKey(error)) throw error;
       });
+  }
+
+  /** Forgets the responses stored before `cutoff`; returns how many. */
+  async purgeOlderThan(cutoff: Date): Promise<number> {
+    const result = await this.records.deleteMany({ at: trusted({ $lt: cutoff }) }).exec();
+    return result.deletedCount;
   }
 
   async find<T>(customerId: string, key: string): Promise<StoredResponse<T> | undefined> {

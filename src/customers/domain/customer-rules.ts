@@ -39,6 +39,16 @@ export const STATUS_TRANSITIONS: Record<StatusAction, StatusTransition> = {
   },
 };
 
+/** "a", "a or b", "a, b or c". */
+export const orList = (items: readonly string[]) =>
+  items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+
+/** A transition as one line of prose, from the table: "active or suspended → deactivated (no active loans)". */
+export function describeTransition(action: StatusAction): string {
+  const { from, to, requiresNoActiveLoans } = STATUS_TRANSITIONS[action];
+  return `${orList(from)} → ${to}${requiresNoActiveLoans ? ' (no active loans)' : ''}`;
+}
+
 export const TRANSACTION_TYPES = [
   'loan_opened',
   'loan_redeemed',

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { toInteger } from '../../common/validation/transforms';
+import { toInteger } from '../validation/transforms';
 
 export const MAX_PER_PAGE = 100;
 

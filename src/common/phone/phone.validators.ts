@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { Matches } from 'class-validator';
-import { normalizePhone } from '../../common/phone/phone';
+import { normalizePhone } from './phone';
 
 export const PHONE_MESSAGE =
   'must be a 10-digit US phone number, e.g. 5551234567 or (555) 123-4567';

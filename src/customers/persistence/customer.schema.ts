@@ -1,7 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema, Types } from 'mongoose';
-import type { AuditEntry } from '../audit/audit-entry';
-import { CUSTOMER_STATUSES, CustomerStatus } from './customer-rules';
+import type { PendingAuditEntry } from './customer-documents';
+import { CUSTOMER_STATUSES, CustomerStatus } from '../domain/customer-rules';
 
 /**
  * A customer. `_id` never changes, so audit history follows a customer across phone changes.
@@ -60,7 +60,7 @@ export class Customer {
   search_keys_version?: number;
 
   @Prop({ type: [MongooseSchema.Types.Mixed], required: true })
-  pending_audit: AuditEntry[];
+  pending_audit: PendingAuditEntry[];
 
   /** True while `pending_audit` may hold entries: an equality the sweep can find cheaply. */
   @Prop({ type: Boolean, required: true })
@@ -68,6 +68,13 @@ export class Customer {
 
   @Prop({ type: [String], required: true })
   idempotency_keys: string[];
+
+  /**
+   * Raised by one on every write, the outbox's and the migration's too: the storage refuses an
+   * update that does not raise it by exactly one (a write computed from a stale read).
+   */
+  @Prop({ type: Number })
+  revision?: number;
 }
 
 export const CustomerSchema = SchemaFactory.createForClass(Customer);

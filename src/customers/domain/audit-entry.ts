@@ -1,7 +1,7 @@
-import { Types } from 'mongoose';
-import { AuthenticatedUser } from '../auth/roles';
-import type { CustomerStatus, TransactionType } from '../customers/customer-rules';
+import type { Caller } from '../../auth/caller';
+import type { CustomerStatus, TransactionType } from './customer-rules';
 
+/** What a customer's audit entry says happened. The audit trail (src/audit) stores and serves them. */
 export const AUDIT_ACTIONS = [
   'customer.created',
   'customer.updated',
@@ -12,22 +12,17 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
 
-/** Who acted, and under which request: every write records both. */
-export interface Caller {
-  user: AuthenticatedUser;
-  requestId: string;
-}
-
 /**
- * One audit record as it waits in the customer's outbox (`pending_audit`), written in the same
- * atomic write as the change it describes, until the relay copies it to `audit_events`.
+ * One audit record of a customer change, written in the same atomic write as the change it
+ * describes (in the customer's outbox), until the audit relay copies it to the audit trail.
  */
 export interface AuditEntry {
-  id: Types.ObjectId;
   action: AuditAction;
   at: Date;
   actor: { username: string; role: string };
   phone_number: string;
+  /** The customer's version after the change: a customer's history is in this order. */
+  version: number;
   request_id: string;
   reason?: string;
   from_status?: CustomerStatus;
@@ -41,19 +36,20 @@ export type AuditDetails = Pick<
   'reason' | 'from_status' | 'to_status' | 'changes' | 'transaction_type'
 >;
 
+/** The entry of a change that takes the customer to `version`. */
 export function newAuditEntry(
   action: AuditAction,
   caller: Caller,
-  phoneNumber: string,
+  customer: { phone_number: string; version: number },
   at: Date,
   details: AuditDetails = {},
 ): AuditEntry {
   const entry: AuditEntry = {
-    id: new Types.ObjectId(),
     action,
     at,
     actor: { username: caller.user.username, role: caller.user.role },
-    phone_number: phoneNumber,
+    phone_number: customer.phone_number,
+    version: customer.version,
     request_id: caller.requestId,
   };
   for (const [key, value] of Object.entries(details)) {

@@ -1,7 +1,7 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { AuthenticatedUser } from '../auth/roles';
-import { Caller } from './audit-entry';
+import { AuthenticatedUser } from '../roles';
+import { Caller } from '../caller';
 
 /** The authenticated user and the request id, as audit entries record them. */
 export const CurrentCaller = createParamDecorator(

@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema, Types } from 'mongoose';
-import { TRANSACTION_TYPES, TransactionType } from './customer-rules';
+import { TRANSACTION_TYPES, TransactionType } from '../domain/customer-rules';
 
 /**
  * The first response to a transaction sent with an Idempotency-Key, so that a retry returns it.

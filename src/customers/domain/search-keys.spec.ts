@@ -1,6 +1,4 @@
-import { trusted } from 'mongoose';
 import {
-  buildSearchFilter,
   foldName,
   nameWords,
   searchKeysFor,
@@ -102,25 +100,5 @@ describe('search terms', () => {
     for (const term of searchTerms('st. a')) expect(dotted).toContain(term);
     const stored = searchKeysFor({ first_name: 'Jo', last_name: 'Ne', phone_number: '5551234567' });
     for (const term of searchTerms('jo.* ^j j$ . $ne')) expect(stored).not.toContain(term);
-  });
-});
-
-describe('search filter', () => {
-  it('is empty without a search, and matches no one for a search without terms', () => {
-    expect(buildSearchFilter(undefined)).toEqual({});
-    expect(buildSearchFilter('   ')).toEqual({});
-    expect(buildSearchFilter("' -")).toEqual({ search_keys: 'n:' });
-    expect(searchKeysFor({ first_name: "O'Neil", last_name: 'A-B', phone_number: '5551234567' })).not.toContain('n:');
-  });
-
-  it('is one equality for one term', () => {
-    expect(buildSearchFilter('smi')).toEqual({ search_keys: 'n:smi' });
-  });
-
-  it('requires every term, and leads with the longest as an equality', () => {
-    const filter = buildSearchFilter('jo smith') as { search_keys: object };
-    expect(filter).toEqual({ search_keys: trusted({ $eq: 'n:smith', $all: ['n:jo', 'n:smith'] }) });
-    // Marked trusted, so sanitizeFilter keeps the operators (and only these).
-    expect(Object.getOwnPropertySymbols(filter.search_keys)).toHaveLength(1);
   });
 });

@@ -26,7 +26,7 @@ import {
 export async function walkThrough(baseUrl: string): Promise<void> {
   const client = createClient({ baseUrl });
   const session = await login({ client, body: { username: 'admin', password: 'change-me-admin-password' } });
-  if (!session.data) return;
+  if (!session.data || !('access_token' in session.data)) return;
   const role: Role = session.data.role;
   const expiresIn: number = session.data.expires_in;
   const auth = { client, auth: session.data.access_token };

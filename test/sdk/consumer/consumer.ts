@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const login = await createPawnshopClient(baseUrl).POST('/api/v1/auth/login', {
     body: { username: process.env.PAWNSHOP_USERNAME as string, password: process.env.PAWNSHOP_PASSWORD as string },
   });
-  if (!login.data) throw new Error(`login failed: ${login.response.status}`);
+  if (!login.data || !('access_token' in login.data)) throw new Error(`login failed: ${login.response.status}`);
   const api = createPawnshopClient(baseUrl, login.data.access_token);
 
   const created = await api.POST('/api/v1/customer', {

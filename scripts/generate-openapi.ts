@@ -25,7 +25,7 @@ async function renderDocument(): Promise<string> {
   });
   const app = await createApp(config, { uri: UNREACHABLE_DATABASE }, { lazyDatabase: true });
   try {
-    return `${JSON.stringify(buildOpenApiDocument(app), null, 2)}\n`;
+    return `${JSON.stringify(buildOpenApiDocument(app, config.publicUrl), null, 2)}\n`;
   } finally {
     await app.close();
   }

@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who read which customer's record, newest first */
+        /**
+         * Who read which customer's record, newest first
+         * @description Requires role: admin.
+         */
         get: operations["listAccessLog"];
         put?: never;
         post?: never;
@@ -28,7 +31,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Audit events across customers, newest first */
+        /**
+         * Audit events across customers, newest first
+         * @description Requires role: admin.
+         */
         get: operations["listAuditEvents"];
         put?: never;
         post?: never;
@@ -81,7 +87,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke the presented token at once, on every instance */
+        /**
+         * Revoke the presented token at once, on every instance
+         * @description Requires role: staff or admin.
+         */
         post: operations["logout"];
         delete?: never;
         options?: never;
@@ -96,7 +105,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who the token belongs to */
+        /**
+         * Who the token belongs to
+         * @description Requires role: staff or admin.
+         */
         get: operations["getCurrentUser"];
         put?: never;
         post?: never;
@@ -115,7 +127,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Finish the setup with the app's first code: recovery codes (shown once) and a full token */
+        /**
+         * Finish the setup with the app's first code: recovery codes (shown once) and a full token
+         * @description Requires role: staff or admin.
+         */
         post: operations["confirmMfa"];
         delete?: never;
         options?: never;
@@ -132,7 +147,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start setting up a TOTP second factor: the secret, its otpauth:// URI and a QR code */
+        /**
+         * Start setting up a TOTP second factor: the secret, its otpauth:// URI and a QR code
+         * @description Requires role: staff or admin.
+         */
         post: operations["enrolMfa"];
         delete?: never;
         options?: never;
@@ -149,7 +167,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change one's own password (required after a generated first-start password); every token then stops */
+        /**
+         * Change one's own password (required after a generated first-start password); every token then stops
+         * @description Requires role: staff or admin.
+         */
         post: operations["changeOwnPassword"];
         delete?: never;
         options?: never;
@@ -164,10 +185,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List users (never their password hashes) */
+        /**
+         * List users by username, a page at a time (never their password hashes)
+         * @description Requires role: admin.
+         */
         get: operations["listUsers"];
         put?: never;
-        /** Create a staff or admin user */
+        /**
+         * Create a staff or admin user
+         * @description Requires role: admin.
+         */
         post: operations["createUser"];
         delete?: never;
         options?: never;
@@ -188,7 +215,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a user's role, active flag or password */
+        /**
+         * Change a user's role, active flag or password
+         * @description Requires role: admin.
+         */
         patch: operations["updateUser"];
         trace?: never;
     };
@@ -202,7 +232,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Reset a user's second factor (a lost phone): their tokens stop working; they enrol again at next login */
+        /**
+         * Reset a user's second factor (a lost phone): their tokens stop working; they enrol again at next login
+         * @description Requires role: admin.
+         */
         delete: operations["resetUserMfa"];
         options?: never;
         head?: never;
@@ -216,10 +249,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List and search customers (archived ones only on request) */
+        /**
+         * List and search customers (archived ones only on request)
+         * @description Requires role: staff or admin.
+         */
         get: operations["listCustomers"];
         put?: never;
-        /** Create a customer (active, no transactions) */
+        /**
+         * Create a customer (active, no transactions)
+         * @description Requires role: staff or admin.
+         */
         post: operations["createCustomer"];
         delete?: never;
         options?: never;
@@ -234,7 +273,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Customer statistics */
+        /**
+         * Customer statistics
+         * @description Requires role: admin.
+         */
         get: operations["getCustomerStats"];
         put?: never;
         post?: never;
@@ -251,9 +293,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One customer by phone number (archived ones too) */
+        /**
+         * One customer by phone number (archived ones too)
+         * @description Requires role: staff or admin.
+         */
         get: operations["getCustomer"];
-        /** Change any of phone_number, first_name, last_name, email, notes */
+        /**
+         * Change any of phone_number, first_name, last_name, email, notes
+         * @description Requires role: staff or admin.
+         */
         put: operations["updateCustomer"];
         post?: never;
         delete?: never;
@@ -271,7 +319,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** active, suspended, banned or deactivated → archived (no active loans) */
+        /**
+         * active, suspended, banned or deactivated → archived (no active loans)
+         * @description Requires role: admin.
+         */
         post: operations["archiveCustomer"];
         delete?: never;
         options?: never;
@@ -288,7 +339,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** active or suspended → banned */
+        /**
+         * active or suspended → banned
+         * @description Requires role: admin.
+         */
         post: operations["banCustomer"];
         delete?: never;
         options?: never;
@@ -305,7 +359,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** active or suspended → deactivated (no active loans) */
+        /**
+         * active or suspended → deactivated (no active loans)
+         * @description Requires role: admin.
+         */
         post: operations["deactivateCustomer"];
         delete?: never;
         options?: never;
@@ -320,7 +377,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A customer's audit events, newest first, across phone changes */
+        /**
+         * A customer's audit events, newest first, across phone changes
+         * @description Requires role: staff or admin.
+         */
         get: operations["getCustomerHistory"];
         put?: never;
         post?: never;
@@ -339,7 +399,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** suspended, banned or deactivated → active */
+        /**
+         * suspended, banned or deactivated → active
+         * @description Requires role: admin.
+         */
         post: operations["reactivateCustomer"];
         delete?: never;
         options?: never;
@@ -356,7 +419,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** active → suspended */
+        /**
+         * active → suspended
+         * @description Requires role: admin.
+         */
         post: operations["suspendCustomer"];
         delete?: never;
         options?: never;
@@ -373,7 +439,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record a transaction and update the customer's counters */
+        /**
+         * Record a transaction and update the customer's counters
+         * @description Requires role: staff or admin.
+         */
         post: operations["recordTransaction"];
         delete?: never;
         options?: never;
@@ -465,38 +534,17 @@ export interface components {
              */
             total: number;
         };
+        /** @enum {string} */
+        AuditAction: "customer.created" | "customer.updated" | "customer.status_changed" | "customer.transaction_recorded";
         AuditActorDto: {
-            /**
-             * @example staff
-             * @enum {string}
-             */
-            role: "staff" | "admin";
+            /** @example staff */
+            role: components["schemas"]["Role"];
             /** @example clerk.jane */
             username: string;
         };
-        AuditEventPageResponseDto: {
-            items: components["schemas"]["AuditEventResponseDto"][];
-            /** @example 1 */
-            page: number;
-            /**
-             * @description ceil(total / per_page)
-             * @example 5
-             */
-            pages: number;
-            /** @example 10 */
-            per_page: number;
-            /**
-             * @description Items matching the filters, over all pages
-             * @example 42
-             */
-            total: number;
-        };
         AuditEventResponseDto: {
-            /**
-             * @example customer.status_changed
-             * @enum {string}
-             */
-            action: "customer.created" | "customer.updated" | "customer.status_changed" | "customer.transaction_recorded";
+            /** @example customer.status_changed */
+            action: components["schemas"]["AuditAction"];
             actor: components["schemas"]["AuditActorDto"];
             /**
              * Format: date-time
@@ -525,9 +573,8 @@ export interface components {
             /**
              * @description Status changes only
              * @example active
-             * @enum {string}
              */
-            from_status?: "active" | "suspended" | "banned" | "deactivated" | "archived";
+            from_status?: components["schemas"]["CustomerStatus"];
             /**
              * @description The customer's phone number when the event happened
              * @example 5551234567
@@ -543,15 +590,13 @@ export interface components {
             /**
              * @description Status changes only
              * @example suspended
-             * @enum {string}
              */
-            to_status?: "active" | "suspended" | "banned" | "deactivated" | "archived";
+            to_status?: components["schemas"]["CustomerStatus"];
             /**
              * @description Transactions only
              * @example loan_opened
-             * @enum {string}
              */
-            transaction_type?: "loan_opened" | "loan_redeemed" | "loan_forfeited" | "purchase" | "sale" | "payment";
+            transaction_type?: components["schemas"]["TransactionType"];
             /**
              * @description The customer's version after this change (a customer's history is in this order); absent on events recorded before versions were
              * @example 4
@@ -560,38 +605,36 @@ export interface components {
         };
         CustomerCreateDto: {
             /**
-             * Format: email
+             * @description Stored lower-case; "" or null: no email
              * @example john@email.com
              */
-            email?: string;
-            /** @example John */
+            email?: (string) | null;
+            /**
+             * @description Trimmed
+             * @example John
+             */
             first_name: string;
-            /** @example Smith */
+            /**
+             * @description Trimmed
+             * @example Smith
+             */
             last_name: string;
-            /** @example Prefers morning visits */
-            notes?: string;
+            /**
+             * @description null: no notes
+             * @example Prefers morning visits
+             */
+            notes?: string | null;
             /**
              * @description Separators and a leading +1 are accepted; stored as 10 digits
              * @example 5551234567
              */
             phone_number: string;
         };
-        CustomerPageResponseDto: {
-            items: components["schemas"]["CustomerResponseDto"][];
-            /** @example 1 */
-            page: number;
-            /**
-             * @description ceil(total / per_page)
-             * @example 5
-             */
-            pages: number;
-            /** @example 10 */
-            per_page: number;
-            /**
-             * @description Items matching the filters, over all pages
-             * @example 42
-             */
-            total: number;
+        /** @description The action needs a customer with no open loan: active_loans says how many are open */
+        CustomerHasActiveLoansProblem: components["schemas"]["ProblemResponseDto"] & {
+            active_loans: number;
+            /** @enum {string} */
+            code: "CUSTOMER_HAS_ACTIVE_LOANS";
         };
         CustomerResponseDto: {
             /** @example 1 */
@@ -602,6 +645,7 @@ export interface components {
              */
             created_at: string;
             /**
+             * Format: email
              * @description Absent when the customer has none
              * @example john@email.com
              */
@@ -615,13 +659,13 @@ export interface components {
              * @example Prefers morning visits
              */
             notes?: string;
-            /** @example 5551234567 */
-            phone_number: string;
             /**
-             * @example active
-             * @enum {string}
+             * @description 10 digits
+             * @example 5551234567
              */
-            status: "active" | "suspended" | "banned" | "deactivated" | "archived";
+            phone_number: string;
+            /** @example active */
+            status: components["schemas"]["CustomerStatus"];
             /** @example 3 */
             total_transactions: number;
             /**
@@ -654,16 +698,26 @@ export interface components {
             /** @example 910 */
             total_transactions: number;
         };
+        /**
+         * @description INVALID_STATUS_TRANSITION only: the customer's status
+         * @enum {string}
+         */
+        CustomerStatus: "active" | "suspended" | "banned" | "deactivated" | "archived";
         CustomerUpdateDto: {
             /**
-             * Format: email
-             * @description null removes it
+             * @description Stored lower-case; null or "" removes it
              * @example john@email.com
              */
-            email?: string | null;
-            /** @example John */
+            email?: (string) | null;
+            /**
+             * @description Trimmed
+             * @example John
+             */
             first_name?: string;
-            /** @example Smith */
+            /**
+             * @description Trimmed
+             * @example Smith
+             */
             last_name?: string;
             /**
              * @description null removes them
@@ -694,21 +748,35 @@ export interface components {
             /** @example phone_number must be a 10-digit US phone number */
             message: string;
         };
+        HealthStatusResponseDto: {
+            /**
+             * @example ok
+             * @enum {string}
+             */
+            status: "ok";
+        };
+        /** @description The action does not apply to the customer in its current status: current_status says which, allowed_from which it needs */
+        InvalidStatusTransitionProblem: components["schemas"]["ProblemResponseDto"] & {
+            allowed_from: components["schemas"]["CustomerStatus"][];
+            /** @enum {string} */
+            code: "INVALID_STATUS_TRANSITION";
+            current_status: components["schemas"]["CustomerStatus"];
+        };
         LoginRequestDto: {
             /**
              * Format: password
              * @example a-long-passphrase
              */
             password: string;
-            /** @example admin */
+            /**
+             * @description Case-insensitive
+             * @example admin
+             */
             username: string;
         };
         MeResponseDto: {
-            /**
-             * @example admin
-             * @enum {string}
-             */
-            role: "staff" | "admin";
+            /** @example admin */
+            role: components["schemas"]["Role"];
             /** @example admin */
             username: string;
         };
@@ -752,11 +820,8 @@ export interface components {
              *     ]
              */
             recovery_codes: string[];
-            /**
-             * @example admin
-             * @enum {string}
-             */
-            role: "staff" | "admin";
+            /** @example admin */
+            role: components["schemas"]["Role"];
             /**
              * @description Present when the token is good for one step of signing in only: `password_change` (POST /auth/password) or `mfa_enrolment` (POST /auth/mfa/enrol and /auth/mfa/confirm); every other route answers 403
              * @example mfa_enrolment
@@ -792,18 +857,59 @@ export interface components {
             /** @description The mfa_token the password step answered */
             mfa_token: string;
         };
+        /** @description One page of a list: its items and where it sits among all pages */
+        Page: {
+            /** @description The items of this page */
+            items: unknown[];
+            /** @example 1 */
+            page: number;
+            /**
+             * @description ceil(total / per_page)
+             * @example 5
+             */
+            pages: number;
+            /** @example 10 */
+            per_page: number;
+            /**
+             * @description Items matching the filters, over all pages
+             * @example 42
+             */
+            total: number;
+        };
         PasswordChangeRequestDto: {
             /** Format: password */
             current_password: string;
             /** Format: password */
             new_password: string;
         };
+        /**
+         * @description Stable machine-readable code
+         * @enum {string}
+         */
+        ProblemCode: "MALFORMED_REQUEST" | "HEADERS_TOO_LARGE" | "VALIDATION_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "INTERNAL_ERROR" | "DATABASE_UNAVAILABLE" | "DATABASE_BUSY" | "INVALID_CREDENTIALS" | "TOO_MANY_LOGIN_ATTEMPTS" | "USERNAME_TAKEN" | "USER_NOT_FOUND" | "CANNOT_DEMOTE_SELF" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED" | "MFA_ALREADY_ENABLED" | "MFA_NOT_ENROLLING" | "INVALID_MFA_CODE" | "INVALID_MFA_TOKEN" | "CUSTOMER_NOT_FOUND" | "CUSTOMER_ALREADY_EXISTS" | "CUSTOMER_ARCHIVED" | "CONCURRENT_MODIFICATION" | "VERSION_MISMATCH" | "INVALID_STATUS_TRANSITION" | "CUSTOMER_HAS_ACTIVE_LOANS" | "CUSTOMER_NOT_ACTIVE" | "NO_ACTIVE_LOANS" | "IDEMPOTENCY_KEY_REUSED" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "PRECONDITION_FAILED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "BAD_REQUEST" | "HTTP_ERROR";
         ProblemResponseDto: {
+            /**
+             * @description CUSTOMER_HAS_ACTIVE_LOANS only: the loans still open
+             * @example 2
+             */
+            active_loans?: number;
+            /**
+             * @description INVALID_STATUS_TRANSITION only: the statuses the action accepts
+             * @example [
+             *       "active"
+             *     ]
+             */
+            allowed_from?: components["schemas"]["CustomerStatus"][];
             /**
              * @description Stable machine-readable code
              * @example CUSTOMER_NOT_FOUND
              */
-            code: string;
+            code: components["schemas"]["ProblemCode"];
+            /**
+             * @description INVALID_STATUS_TRANSITION only: the customer's status
+             * @example banned
+             */
+            current_status?: components["schemas"]["CustomerStatus"];
             /** @example No customer has phone number 5551234567. */
             detail: string;
             /** @description Per-field validation failures (422 only) */
@@ -814,15 +920,20 @@ export interface components {
             status: number;
             /** @example Not Found */
             title: string;
-            /** @example https://pawnshop.example/problems/customer-not-found */
+            /**
+             * Format: uri
+             * @example https://pawnshop.example/problems/customer-not-found
+             */
             type: string;
         };
+        /** @enum {string} */
+        Role: "staff" | "admin";
         StatusReasonBodyDto: {
             /**
-             * @description Required: in the query string or in the body (if both, they must be equal); trimmed, then 3-500 characters
+             * @description Why the status changes (recorded in the audit trail); trimmed, then 3-500 characters
              * @example Repeated missed payments
              */
-            reason?: string;
+            reason: string;
         };
         TokenResponseDto: {
             /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9… */
@@ -832,11 +943,8 @@ export interface components {
              * @example 3600
              */
             expires_in: number;
-            /**
-             * @example admin
-             * @enum {string}
-             */
-            role: "staff" | "admin";
+            /** @example admin */
+            role: components["schemas"]["Role"];
             /**
              * @description Present when the token is good for one step of signing in only: `password_change` (POST /auth/password) or `mfa_enrolment` (POST /auth/mfa/enrol and /auth/mfa/confirm); every other route answers 403
              * @example mfa_enrolment
@@ -850,25 +958,21 @@ export interface components {
             token_type: "Bearer";
         };
         TransactionCreateDto: {
-            /**
-             * @example loan_opened
-             * @enum {string}
-             */
-            type: "loan_opened" | "loan_redeemed" | "loan_forfeited" | "purchase" | "sale" | "payment";
+            /** @example loan_opened */
+            type: components["schemas"]["TransactionType"];
         };
+        /** @enum {string} */
+        TransactionType: "loan_opened" | "loan_redeemed" | "loan_forfeited" | "purchase" | "sale" | "payment";
         UserCreateDto: {
             /**
              * Format: password
              * @example a-long-passphrase
              */
             password: string;
+            /** @example staff */
+            role: components["schemas"]["Role"];
             /**
-             * @example staff
-             * @enum {string}
-             */
-            role: "staff" | "admin";
-            /**
-             * @description 3-64 letters, digits, dots, dashes or underscores; trimmed and stored lower-case
+             * @description 3-64 letters, digits, dots, dashes or underscores, the first a letter or digit; trimmed and stored lower-case
              * @example clerk.jane
              */
             username: string;
@@ -881,11 +985,8 @@ export interface components {
              * @example 2026-11-29T10:00:00.000Z
              */
             created_at: string;
-            /**
-             * @example staff
-             * @enum {string}
-             */
-            role: "staff" | "admin";
+            /** @example staff */
+            role: components["schemas"]["Role"];
             /**
              * Format: date-time
              * @example 2026-11-29T10:00:00.000Z
@@ -902,8 +1003,7 @@ export interface components {
             active?: boolean;
             /** Format: password */
             password?: string;
-            /** @enum {string} */
-            role?: "staff" | "admin";
+            role?: components["schemas"]["Role"];
         };
     };
     responses: never;
@@ -919,7 +1019,7 @@ export interface operations {
             query?: {
                 page?: number;
                 per_page?: number;
-                /** @description Username of the reader (case-insensitive) */
+                /** @description Username of the reader (case-insensitive, trimmed) */
                 actor?: string;
                 /** @description Reads of the customer under this phone number */
                 phone?: string;
@@ -934,8 +1034,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -945,6 +1048,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -958,50 +1063,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: admin */
+            /** @description FORBIDDEN: Requires role: admin */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: admin",
+                     *       "detail": "FORBIDDEN: Requires role: admin",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description VALIDATION_FAILED (unknown parameter, bad phone or date, or since after until) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1015,12 +1137,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1034,12 +1161,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1053,28 +1185,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -1084,8 +1224,8 @@ export interface operations {
             query?: {
                 page?: number;
                 per_page?: number;
-                action?: "customer.created" | "customer.updated" | "customer.status_changed" | "customer.transaction_recorded";
-                /** @description Username of whoever acted (case-insensitive) */
+                action?: components["schemas"]["AuditAction"];
+                /** @description Username of whoever acted (case-insensitive, trimmed) */
                 actor?: string;
                 /** @description Events recorded under this phone number, and all events of the customer who has it now */
                 phone?: string;
@@ -1100,17 +1240,24 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page of audit events, newest first */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditEventPageResponseDto"];
+                    "application/json": components["schemas"]["Page"] & {
+                        items: components["schemas"]["AuditEventResponseDto"][];
+                    };
                 };
             };
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1124,50 +1271,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: admin */
+            /** @description FORBIDDEN: Requires role: admin */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: admin",
+                     *       "detail": "FORBIDDEN: Requires role: admin",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description VALIDATION_FAILED (unknown parameter, bad action, phone or date, or since after until) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1181,12 +1345,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1200,12 +1369,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1219,28 +1393,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -1261,6 +1443,8 @@ export interface operations {
             /** @description A bearer token; or, for a user with a second factor, `mfa_required` and the challenge to send with the code to POST /auth/login/mfa. A token with `scope` is good for one sign-in step only. */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1270,6 +1454,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1283,12 +1469,19 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
             /** @description INVALID_CREDENTIALS: wrong username or password (the same answer for both) */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1302,12 +1495,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/invalid-credentials"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INVALID_CREDENTIALS";
+                    };
                 };
             };
             /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
             413: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1321,12 +1519,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/payload-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
             415: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1340,51 +1543,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
+            /** @description VALIDATION_FAILED (username or password missing, empty or too long) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "VALIDATION_FAILED",
-                     *       "detail": "",
+                     *       "detail": "VALIDATION_FAILED (username or password missing, empty or too long)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description 5 failed logins in 15 minutes; see Retry-After */
+            /** @description TOO_MANY_LOGIN_ATTEMPTS: 5 failed logins in 15 minutes; see Retry-After */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "TOO_MANY_LOGIN_ATTEMPTS",
-                     *       "detail": "5 failed logins in 15 minutes; see Retry-After",
+                     *       "detail": "TOO_MANY_LOGIN_ATTEMPTS: 5 failed logins in 15 minutes; see Retry-After",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 429,
                      *       "title": "Too Many Requests",
                      *       "type": "https://pawnshop.example/problems/too-many-login-attempts"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_LOGIN_ATTEMPTS";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1398,12 +1617,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1417,28 +1641,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -1456,8 +1688,11 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1467,6 +1702,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1480,12 +1717,19 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
             /** @description INVALID_MFA_CODE (wrong, expired or already used code) or INVALID_MFA_TOKEN (bad or expired challenge) */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1499,12 +1743,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/invalid-mfa-code"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INVALID_MFA_CODE" | "INVALID_MFA_TOKEN";
+                    };
                 };
             };
             /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
             413: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1518,12 +1767,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/payload-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
             415: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1537,51 +1791,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
+            /** @description VALIDATION_FAILED */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "VALIDATION_FAILED",
-                     *       "detail": "",
+                     *       "detail": "VALIDATION_FAILED",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Wrong codes count as failed logins; see Retry-After */
+            /** @description TOO_MANY_LOGIN_ATTEMPTS: Wrong codes count as failed logins; see Retry-After */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "TOO_MANY_LOGIN_ATTEMPTS",
-                     *       "detail": "Wrong codes count as failed logins; see Retry-After",
+                     *       "detail": "TOO_MANY_LOGIN_ATTEMPTS: Wrong codes count as failed logins; see Retry-After",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 429,
                      *       "title": "Too Many Requests",
                      *       "type": "https://pawnshop.example/problems/too-many-login-attempts"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_LOGIN_ATTEMPTS";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1595,12 +1865,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1614,28 +1889,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -1652,6 +1935,8 @@ export interface operations {
             /** @description The token no longer works */
             204: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1659,6 +1944,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1672,50 +1959,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: staff */
+            /** @description FORBIDDEN: Requires role: staff */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: staff",
+                     *       "detail": "FORBIDDEN: Requires role: staff",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1729,12 +2033,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1748,12 +2057,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1767,28 +2081,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -1802,8 +2124,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The caller */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1813,6 +2138,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1826,50 +2153,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: staff */
+            /** @description FORBIDDEN: Requires role: staff */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: staff",
+                     *       "detail": "FORBIDDEN: Requires role: staff",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1883,12 +2227,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1902,12 +2251,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1921,28 +2275,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -1960,8 +2322,11 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1971,6 +2336,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1984,50 +2351,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: staff */
+            /** @description FORBIDDEN: Requires role: staff */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: staff",
+                     *       "detail": "FORBIDDEN: Requires role: staff",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description MFA_ALREADY_ENABLED or MFA_NOT_ENROLLING */
             409: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2041,12 +2425,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/mfa-already-enabled"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MFA_ALREADY_ENABLED" | "MFA_NOT_ENROLLING";
+                    };
                 };
             };
             /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
             413: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2060,12 +2449,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/payload-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
             415: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2079,12 +2473,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description INVALID_MFA_CODE or VALIDATION_FAILED */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2098,12 +2497,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/invalid-mfa-code"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INVALID_MFA_CODE" | "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2117,12 +2521,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2136,28 +2545,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -2171,8 +2588,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2182,6 +2602,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2195,50 +2617,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: staff */
+            /** @description FORBIDDEN: Requires role: staff */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: staff",
+                     *       "detail": "FORBIDDEN: Requires role: staff",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description MFA_ALREADY_ENABLED */
             409: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2252,12 +2691,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/mfa-already-enabled"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MFA_ALREADY_ENABLED";
+                    };
                 };
             };
             /** @description VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2271,12 +2715,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2290,12 +2739,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2309,28 +2763,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -2351,6 +2813,8 @@ export interface operations {
             /** @description Changed: log in again with the new password */
             204: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2358,6 +2822,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2371,50 +2837,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: staff */
+            /** @description FORBIDDEN: Requires role: staff */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: staff",
+                     *       "detail": "FORBIDDEN: Requires role: staff",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
             413: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2428,12 +2911,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/payload-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
             415: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2447,51 +2935,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
+            /** @description VALIDATION_FAILED */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "VALIDATION_FAILED",
-                     *       "detail": "",
+                     *       "detail": "VALIDATION_FAILED",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
-            /** @description Wrong current passwords count as failed logins */
+            /** @description TOO_MANY_LOGIN_ATTEMPTS: Wrong current passwords count as failed logins */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "TOO_MANY_LOGIN_ATTEMPTS",
-                     *       "detail": "Wrong current passwords count as failed logins",
+                     *       "detail": "TOO_MANY_LOGIN_ATTEMPTS: Wrong current passwords count as failed logins",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 429,
                      *       "title": "Too Many Requests",
                      *       "type": "https://pawnshop.example/problems/too-many-login-attempts"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "TOO_MANY_LOGIN_ATTEMPTS";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2505,12 +3009,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2524,52 +3033,70 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
     };
     listUsers: {
         parameters: {
-            query?: never;
+            query?: {
+                page?: number;
+                per_page?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description A page of users */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserResponseDto"][];
+                    "application/json": components["schemas"]["Page"] & {
+                        items: components["schemas"]["UserResponseDto"][];
+                    };
                 };
             };
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2583,69 +3110,91 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: admin */
+            /** @description FORBIDDEN: Requires role: admin */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: admin",
+                     *       "detail": "FORBIDDEN: Requires role: admin",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
-            /** @description VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input */
+            /** @description VALIDATION_FAILED (page or per_page out of range) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "VALIDATION_FAILED",
-                     *       "detail": "VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input",
+                     *       "detail": "VALIDATION_FAILED (page or per_page out of range)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2659,12 +3208,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2678,28 +3232,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -2717,8 +3279,11 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The new user */
             201: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2728,6 +3293,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2741,50 +3308,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: admin */
+            /** @description FORBIDDEN: Requires role: admin */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: admin",
+                     *       "detail": "FORBIDDEN: Requires role: admin",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description USERNAME_TAKEN */
             409: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2798,12 +3382,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/username-taken"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "USERNAME_TAKEN";
+                    };
                 };
             };
             /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
             413: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2817,12 +3406,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/payload-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
             415: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2836,30 +3430,41 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
+            /** @description VALIDATION_FAILED (a username, password or role that does not fit) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "VALIDATION_FAILED",
-                     *       "detail": "",
+                     *       "detail": "VALIDATION_FAILED (a username, password or role that does not fit)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2873,12 +3478,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2892,28 +3502,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -2923,7 +3541,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Case-insensitive */
+                /** @description Case-insensitive; a name no user can have (see the pattern) is a 422 */
                 username: string;
             };
             cookie?: never;
@@ -2934,8 +3552,11 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The updated user */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2945,6 +3566,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2958,50 +3581,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: admin */
+            /** @description FORBIDDEN: Requires role: admin */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: admin",
+                     *       "detail": "FORBIDDEN: Requires role: admin",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description USER_NOT_FOUND */
             404: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3015,12 +3655,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/user-not-found"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "USER_NOT_FOUND";
+                    };
                 };
             };
             /** @description CANNOT_DEMOTE_SELF */
             409: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3034,12 +3679,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/cannot-demote-self"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CANNOT_DEMOTE_SELF";
+                    };
                 };
             };
             /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
             413: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3053,12 +3703,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/payload-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
             415: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3072,30 +3727,41 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
+            /** @description VALIDATION_FAILED (no field sent, a field that does not fit, or a username no user can have) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "VALIDATION_FAILED",
-                     *       "detail": "",
+                     *       "detail": "VALIDATION_FAILED (no field sent, a field that does not fit, or a username no user can have)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3109,12 +3775,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3128,28 +3799,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -3159,7 +3838,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Case-insensitive */
+                /** @description Case-insensitive; a name no user can have (see the pattern) is a 422 */
                 username: string;
             };
             cookie?: never;
@@ -3169,6 +3848,8 @@ export interface operations {
             /** @description Reset */
             204: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3176,6 +3857,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3189,50 +3872,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: admin */
+            /** @description FORBIDDEN: Requires role: admin */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: admin",
+                     *       "detail": "FORBIDDEN: Requires role: admin",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description USER_NOT_FOUND */
             404: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3246,30 +3946,41 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/user-not-found"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "USER_NOT_FOUND";
+                    };
                 };
             };
+            /** @description VALIDATION_FAILED */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "VALIDATION_FAILED",
-                     *       "detail": "",
+                     *       "detail": "VALIDATION_FAILED",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3283,12 +3994,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3302,28 +4018,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -3335,8 +4059,8 @@ export interface operations {
                 per_page?: number;
                 /** @description Words, all of which must match: the start of a first- or last-name word (case- and accent-insensitive), or 3+ digits found anywhere in the phone number */
                 search?: string;
-                /** @description One status or several, comma-separated (active, suspended, banned, deactivated, archived). Default: all but archived */
-                status?: string;
+                /** @description One status or several, comma-separated (status=active,suspended). Default: all but archived */
+                status?: components["schemas"]["CustomerStatus"][];
                 sort_by?: "created_at" | "updated_at" | "first_name" | "last_name" | "phone_number" | "total_transactions" | "active_loans";
                 sort_order?: "asc" | "desc";
             };
@@ -3346,17 +4070,24 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page of customers, sorted as asked */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CustomerPageResponseDto"];
+                    "application/json": components["schemas"]["Page"] & {
+                        items: components["schemas"]["CustomerResponseDto"][];
+                    };
                 };
             };
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3370,50 +4101,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: staff */
+            /** @description FORBIDDEN: Requires role: staff */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: staff",
+                     *       "detail": "FORBIDDEN: Requires role: staff",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description VALIDATION_FAILED (unknown or invalid query parameter) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3427,12 +4175,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3446,12 +4199,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3465,28 +4223,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -3511,6 +4277,8 @@ export interface operations {
                     ETag?: string;
                     /** @description The new customer's URL */
                     Location?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3520,6 +4288,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3533,50 +4303,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: staff */
+            /** @description FORBIDDEN: Requires role: staff */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: staff",
+                     *       "detail": "FORBIDDEN: Requires role: staff",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description CUSTOMER_ALREADY_EXISTS */
             409: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3590,12 +4377,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/customer-already-exists"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CUSTOMER_ALREADY_EXISTS";
+                    };
                 };
             };
             /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
             413: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3609,12 +4401,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/payload-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
             415: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3628,12 +4425,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description VALIDATION_FAILED (also for status, counters or timestamps in the body) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3647,12 +4449,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3666,12 +4473,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3685,28 +4497,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -3720,8 +4540,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Counts over all customers */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3731,6 +4554,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3744,50 +4569,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: admin */
+            /** @description FORBIDDEN: Requires role: admin */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: admin",
+                     *       "detail": "FORBIDDEN: Requires role: admin",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3801,12 +4643,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3820,12 +4667,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3839,28 +4691,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -3870,7 +4730,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description 10 digits; separators and a leading +1 are accepted */
+                /** @description 10 digits; separators and a leading +1 are accepted (anything else is a 422) */
                 phone: string;
             };
             cookie?: never;
@@ -3882,6 +4742,8 @@ export interface operations {
                 headers: {
                     /** @description The customer version, e.g. "3"; send it back in If-Match */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3891,6 +4753,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3904,50 +4768,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: staff */
+            /** @description FORBIDDEN: Requires role: staff */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: staff",
+                     *       "detail": "FORBIDDEN: Requires role: staff",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description CUSTOMER_NOT_FOUND */
             404: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3961,12 +4842,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/customer-not-found"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CUSTOMER_NOT_FOUND";
+                    };
                 };
             };
             /** @description VALIDATION_FAILED (not a phone number) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3980,12 +4866,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3999,12 +4890,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4018,28 +4914,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -4052,7 +4956,7 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
-                /** @description 10 digits; separators and a leading +1 are accepted */
+                /** @description 10 digits; separators and a leading +1 are accepted (anything else is a 422) */
                 phone: string;
             };
             cookie?: never;
@@ -4068,6 +4972,8 @@ export interface operations {
                 headers: {
                     /** @description The customer version, e.g. "3"; send it back in If-Match */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4077,6 +4983,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4090,50 +4998,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: staff */
+            /** @description FORBIDDEN: Requires role: staff */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: staff",
+                     *       "detail": "FORBIDDEN: Requires role: staff",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description CUSTOMER_NOT_FOUND */
             404: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4147,12 +5072,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/customer-not-found"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CUSTOMER_NOT_FOUND";
+                    };
                 };
             };
             /** @description CUSTOMER_ARCHIVED, CUSTOMER_ALREADY_EXISTS (new phone taken) or CONCURRENT_MODIFICATION */
             409: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4166,7 +5096,10 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/customer-archived"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CUSTOMER_ARCHIVED" | "CUSTOMER_ALREADY_EXISTS" | "CONCURRENT_MODIFICATION";
+                    };
                 };
             };
             /** @description VERSION_MISMATCH (If-Match) */
@@ -4174,6 +5107,8 @@ export interface operations {
                 headers: {
                     /** @description The current version, e.g. "4": re-read, then retry with it */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4187,12 +5122,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/version-mismatch"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VERSION_MISMATCH";
+                    };
                 };
             };
             /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
             413: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4206,12 +5146,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/payload-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
             415: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4225,31 +5170,41 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description VALIDATION_FAILED (no field, invalid field, or a malformed If-Match) */
+            /** @description VALIDATION_FAILED (no field, invalid field, a malformed phone or If-Match) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "VALIDATION_FAILED",
-                     *       "detail": "VALIDATION_FAILED (no field, invalid field, or a malformed If-Match)",
+                     *       "detail": "VALIDATION_FAILED (no field, invalid field, a malformed phone or If-Match)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4263,12 +5218,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4282,28 +5242,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -4311,7 +5279,10 @@ export interface operations {
     archiveCustomer: {
         parameters: {
             query?: {
-                /** @description Required: in the query string or in the body (if both, they must be equal); trimmed, then 3-500 characters */
+                /**
+                 * @deprecated
+                 * @description The reason, for a client that cannot send a body: the body is the documented way. If both are sent they must be equal; trimmed, then 3-500 characters
+                 */
                 reason?: string;
             };
             header?: {
@@ -4319,12 +5290,13 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
-                /** @description 10 digits; separators and a leading +1 are accepted */
+                /** @description 10 digits; separators and a leading +1 are accepted (anything else is a 422) */
                 phone: string;
             };
             cookie?: never;
         };
-        requestBody?: {
+        /** @description The reason (or, deprecated, the reason query parameter and no body) */
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["StatusReasonBodyDto"];
             };
@@ -4335,6 +5307,8 @@ export interface operations {
                 headers: {
                     /** @description The customer version, e.g. "3"; send it back in If-Match */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4344,6 +5318,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4357,50 +5333,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: admin */
+            /** @description FORBIDDEN: Requires role: admin */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: admin",
+                     *       "detail": "FORBIDDEN: Requires role: admin",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description CUSTOMER_NOT_FOUND */
             404: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4414,26 +5407,38 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/customer-not-found"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CUSTOMER_NOT_FOUND";
+                    };
                 };
             };
-            /** @description INVALID_STATUS_TRANSITION or CUSTOMER_HAS_ACTIVE_LOANS */
+            /** @description INVALID_STATUS_TRANSITION (with current_status and allowed_from), CUSTOMER_HAS_ACTIVE_LOANS (with active_loans) or CONCURRENT_MODIFICATION */
             409: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
+                     *       "allowed_from": [
+                     *         "active"
+                     *       ],
                      *       "code": "INVALID_STATUS_TRANSITION",
-                     *       "detail": "INVALID_STATUS_TRANSITION or CUSTOMER_HAS_ACTIVE_LOANS",
+                     *       "current_status": "banned",
+                     *       "detail": "INVALID_STATUS_TRANSITION (with current_status and allowed_from), CUSTOMER_HAS_ACTIVE_LOANS (with active_loans) or CONCURRENT_MODIFICATION",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 409,
                      *       "title": "Conflict",
                      *       "type": "https://pawnshop.example/problems/invalid-status-transition"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["InvalidStatusTransitionProblem"] | components["schemas"]["CustomerHasActiveLoansProblem"] | (components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CONCURRENT_MODIFICATION";
+                    });
                 };
             };
             /** @description VERSION_MISMATCH: If-Match names another version */
@@ -4441,6 +5446,8 @@ export interface operations {
                 headers: {
                     /** @description The current version, e.g. "4": re-read, then retry with it */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4454,12 +5461,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/version-mismatch"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VERSION_MISMATCH";
+                    };
                 };
             };
             /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
             413: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4473,12 +5485,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/payload-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
             415: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4492,12 +5509,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description VALIDATION_FAILED (reason missing, out of 3-500 characters, or differing between query and body) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4511,12 +5533,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4530,12 +5557,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4549,28 +5581,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -4578,7 +5618,10 @@ export interface operations {
     banCustomer: {
         parameters: {
             query?: {
-                /** @description Required: in the query string or in the body (if both, they must be equal); trimmed, then 3-500 characters */
+                /**
+                 * @deprecated
+                 * @description The reason, for a client that cannot send a body: the body is the documented way. If both are sent they must be equal; trimmed, then 3-500 characters
+                 */
                 reason?: string;
             };
             header?: {
@@ -4586,12 +5629,13 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
-                /** @description 10 digits; separators and a leading +1 are accepted */
+                /** @description 10 digits; separators and a leading +1 are accepted (anything else is a 422) */
                 phone: string;
             };
             cookie?: never;
         };
-        requestBody?: {
+        /** @description The reason (or, deprecated, the reason query parameter and no body) */
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["StatusReasonBodyDto"];
             };
@@ -4602,6 +5646,8 @@ export interface operations {
                 headers: {
                     /** @description The customer version, e.g. "3"; send it back in If-Match */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4611,6 +5657,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4624,50 +5672,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: admin */
+            /** @description FORBIDDEN: Requires role: admin */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: admin",
+                     *       "detail": "FORBIDDEN: Requires role: admin",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description CUSTOMER_NOT_FOUND */
             404: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4681,26 +5746,38 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/customer-not-found"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CUSTOMER_NOT_FOUND";
+                    };
                 };
             };
-            /** @description INVALID_STATUS_TRANSITION or CUSTOMER_HAS_ACTIVE_LOANS */
+            /** @description INVALID_STATUS_TRANSITION (with current_status and allowed_from), CUSTOMER_HAS_ACTIVE_LOANS (with active_loans) or CONCURRENT_MODIFICATION */
             409: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
+                     *       "allowed_from": [
+                     *         "active"
+                     *       ],
                      *       "code": "INVALID_STATUS_TRANSITION",
-                     *       "detail": "INVALID_STATUS_TRANSITION or CUSTOMER_HAS_ACTIVE_LOANS",
+                     *       "current_status": "banned",
+                     *       "detail": "INVALID_STATUS_TRANSITION (with current_status and allowed_from), CUSTOMER_HAS_ACTIVE_LOANS (with active_loans) or CONCURRENT_MODIFICATION",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 409,
                      *       "title": "Conflict",
                      *       "type": "https://pawnshop.example/problems/invalid-status-transition"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["InvalidStatusTransitionProblem"] | components["schemas"]["CustomerHasActiveLoansProblem"] | (components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CONCURRENT_MODIFICATION";
+                    });
                 };
             };
             /** @description VERSION_MISMATCH: If-Match names another version */
@@ -4708,6 +5785,8 @@ export interface operations {
                 headers: {
                     /** @description The current version, e.g. "4": re-read, then retry with it */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4721,12 +5800,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/version-mismatch"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VERSION_MISMATCH";
+                    };
                 };
             };
             /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
             413: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4740,12 +5824,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/payload-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
             415: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4759,12 +5848,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description VALIDATION_FAILED (reason missing, out of 3-500 characters, or differing between query and body) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4778,12 +5872,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4797,12 +5896,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4816,28 +5920,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -4845,7 +5957,10 @@ export interface operations {
     deactivateCustomer: {
         parameters: {
             query?: {
-                /** @description Required: in the query string or in the body (if both, they must be equal); trimmed, then 3-500 characters */
+                /**
+                 * @deprecated
+                 * @description The reason, for a client that cannot send a body: the body is the documented way. If both are sent they must be equal; trimmed, then 3-500 characters
+                 */
                 reason?: string;
             };
             header?: {
@@ -4853,12 +5968,13 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
-                /** @description 10 digits; separators and a leading +1 are accepted */
+                /** @description 10 digits; separators and a leading +1 are accepted (anything else is a 422) */
                 phone: string;
             };
             cookie?: never;
         };
-        requestBody?: {
+        /** @description The reason (or, deprecated, the reason query parameter and no body) */
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["StatusReasonBodyDto"];
             };
@@ -4869,6 +5985,8 @@ export interface operations {
                 headers: {
                     /** @description The customer version, e.g. "3"; send it back in If-Match */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4878,6 +5996,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4891,50 +6011,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: admin */
+            /** @description FORBIDDEN: Requires role: admin */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: admin",
+                     *       "detail": "FORBIDDEN: Requires role: admin",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description CUSTOMER_NOT_FOUND */
             404: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4948,26 +6085,38 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/customer-not-found"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CUSTOMER_NOT_FOUND";
+                    };
                 };
             };
-            /** @description INVALID_STATUS_TRANSITION or CUSTOMER_HAS_ACTIVE_LOANS */
+            /** @description INVALID_STATUS_TRANSITION (with current_status and allowed_from), CUSTOMER_HAS_ACTIVE_LOANS (with active_loans) or CONCURRENT_MODIFICATION */
             409: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
+                     *       "allowed_from": [
+                     *         "active"
+                     *       ],
                      *       "code": "INVALID_STATUS_TRANSITION",
-                     *       "detail": "INVALID_STATUS_TRANSITION or CUSTOMER_HAS_ACTIVE_LOANS",
+                     *       "current_status": "banned",
+                     *       "detail": "INVALID_STATUS_TRANSITION (with current_status and allowed_from), CUSTOMER_HAS_ACTIVE_LOANS (with active_loans) or CONCURRENT_MODIFICATION",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 409,
                      *       "title": "Conflict",
                      *       "type": "https://pawnshop.example/problems/invalid-status-transition"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["InvalidStatusTransitionProblem"] | components["schemas"]["CustomerHasActiveLoansProblem"] | (components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CONCURRENT_MODIFICATION";
+                    });
                 };
             };
             /** @description VERSION_MISMATCH: If-Match names another version */
@@ -4975,6 +6124,8 @@ export interface operations {
                 headers: {
                     /** @description The current version, e.g. "4": re-read, then retry with it */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4988,12 +6139,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/version-mismatch"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VERSION_MISMATCH";
+                    };
                 };
             };
             /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
             413: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5007,12 +6163,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/payload-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
             415: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5026,12 +6187,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description VALIDATION_FAILED (reason missing, out of 3-500 characters, or differing between query and body) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5045,12 +6211,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5064,12 +6235,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5083,28 +6259,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -5117,24 +6301,31 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description 10 digits; separators and a leading +1 are accepted */
+                /** @description 10 digits; separators and a leading +1 are accepted (anything else is a 422) */
                 phone: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description A page of the customer's audit events, newest first */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditEventPageResponseDto"];
+                    "application/json": components["schemas"]["Page"] & {
+                        items: components["schemas"]["AuditEventResponseDto"][];
+                    };
                 };
             };
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5148,50 +6339,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: staff */
+            /** @description FORBIDDEN: Requires role: staff */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: staff",
+                     *       "detail": "FORBIDDEN: Requires role: staff",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description CUSTOMER_NOT_FOUND */
             404: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5205,31 +6413,41 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/customer-not-found"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CUSTOMER_NOT_FOUND";
+                    };
                 };
             };
-            /** @description VALIDATION_FAILED */
+            /** @description VALIDATION_FAILED (a malformed phone, page or per_page) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "VALIDATION_FAILED",
-                     *       "detail": "VALIDATION_FAILED",
+                     *       "detail": "VALIDATION_FAILED (a malformed phone, page or per_page)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5243,12 +6461,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5262,28 +6485,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -5291,7 +6522,10 @@ export interface operations {
     reactivateCustomer: {
         parameters: {
             query?: {
-                /** @description Required: in the query string or in the body (if both, they must be equal); trimmed, then 3-500 characters */
+                /**
+                 * @deprecated
+                 * @description The reason, for a client that cannot send a body: the body is the documented way. If both are sent they must be equal; trimmed, then 3-500 characters
+                 */
                 reason?: string;
             };
             header?: {
@@ -5299,12 +6533,13 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
-                /** @description 10 digits; separators and a leading +1 are accepted */
+                /** @description 10 digits; separators and a leading +1 are accepted (anything else is a 422) */
                 phone: string;
             };
             cookie?: never;
         };
-        requestBody?: {
+        /** @description The reason (or, deprecated, the reason query parameter and no body) */
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["StatusReasonBodyDto"];
             };
@@ -5315,6 +6550,8 @@ export interface operations {
                 headers: {
                     /** @description The customer version, e.g. "3"; send it back in If-Match */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5324,6 +6561,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5337,50 +6576,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: admin */
+            /** @description FORBIDDEN: Requires role: admin */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: admin",
+                     *       "detail": "FORBIDDEN: Requires role: admin",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description CUSTOMER_NOT_FOUND */
             404: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5394,26 +6650,38 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/customer-not-found"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CUSTOMER_NOT_FOUND";
+                    };
                 };
             };
-            /** @description INVALID_STATUS_TRANSITION or CUSTOMER_HAS_ACTIVE_LOANS */
+            /** @description INVALID_STATUS_TRANSITION (with current_status and allowed_from), CUSTOMER_HAS_ACTIVE_LOANS (with active_loans) or CONCURRENT_MODIFICATION */
             409: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
+                     *       "allowed_from": [
+                     *         "active"
+                     *       ],
                      *       "code": "INVALID_STATUS_TRANSITION",
-                     *       "detail": "INVALID_STATUS_TRANSITION or CUSTOMER_HAS_ACTIVE_LOANS",
+                     *       "current_status": "banned",
+                     *       "detail": "INVALID_STATUS_TRANSITION (with current_status and allowed_from), CUSTOMER_HAS_ACTIVE_LOANS (with active_loans) or CONCURRENT_MODIFICATION",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 409,
                      *       "title": "Conflict",
                      *       "type": "https://pawnshop.example/problems/invalid-status-transition"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["InvalidStatusTransitionProblem"] | components["schemas"]["CustomerHasActiveLoansProblem"] | (components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CONCURRENT_MODIFICATION";
+                    });
                 };
             };
             /** @description VERSION_MISMATCH: If-Match names another version */
@@ -5421,6 +6689,8 @@ export interface operations {
                 headers: {
                     /** @description The current version, e.g. "4": re-read, then retry with it */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5434,12 +6704,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/version-mismatch"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VERSION_MISMATCH";
+                    };
                 };
             };
             /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
             413: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5453,12 +6728,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/payload-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
             415: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5472,12 +6752,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description VALIDATION_FAILED (reason missing, out of 3-500 characters, or differing between query and body) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5491,12 +6776,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5510,12 +6800,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5529,28 +6824,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -5558,7 +6861,10 @@ export interface operations {
     suspendCustomer: {
         parameters: {
             query?: {
-                /** @description Required: in the query string or in the body (if both, they must be equal); trimmed, then 3-500 characters */
+                /**
+                 * @deprecated
+                 * @description The reason, for a client that cannot send a body: the body is the documented way. If both are sent they must be equal; trimmed, then 3-500 characters
+                 */
                 reason?: string;
             };
             header?: {
@@ -5566,12 +6872,13 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
-                /** @description 10 digits; separators and a leading +1 are accepted */
+                /** @description 10 digits; separators and a leading +1 are accepted (anything else is a 422) */
                 phone: string;
             };
             cookie?: never;
         };
-        requestBody?: {
+        /** @description The reason (or, deprecated, the reason query parameter and no body) */
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["StatusReasonBodyDto"];
             };
@@ -5582,6 +6889,8 @@ export interface operations {
                 headers: {
                     /** @description The customer version, e.g. "3"; send it back in If-Match */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5591,6 +6900,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5604,50 +6915,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: admin */
+            /** @description FORBIDDEN: Requires role: admin */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: admin",
+                     *       "detail": "FORBIDDEN: Requires role: admin",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description CUSTOMER_NOT_FOUND */
             404: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5661,26 +6989,38 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/customer-not-found"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CUSTOMER_NOT_FOUND";
+                    };
                 };
             };
-            /** @description INVALID_STATUS_TRANSITION or CUSTOMER_HAS_ACTIVE_LOANS */
+            /** @description INVALID_STATUS_TRANSITION (with current_status and allowed_from), CUSTOMER_HAS_ACTIVE_LOANS (with active_loans) or CONCURRENT_MODIFICATION */
             409: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
+                     *       "allowed_from": [
+                     *         "active"
+                     *       ],
                      *       "code": "INVALID_STATUS_TRANSITION",
-                     *       "detail": "INVALID_STATUS_TRANSITION or CUSTOMER_HAS_ACTIVE_LOANS",
+                     *       "current_status": "banned",
+                     *       "detail": "INVALID_STATUS_TRANSITION (with current_status and allowed_from), CUSTOMER_HAS_ACTIVE_LOANS (with active_loans) or CONCURRENT_MODIFICATION",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 409,
                      *       "title": "Conflict",
                      *       "type": "https://pawnshop.example/problems/invalid-status-transition"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["InvalidStatusTransitionProblem"] | components["schemas"]["CustomerHasActiveLoansProblem"] | (components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CONCURRENT_MODIFICATION";
+                    });
                 };
             };
             /** @description VERSION_MISMATCH: If-Match names another version */
@@ -5688,6 +7028,8 @@ export interface operations {
                 headers: {
                     /** @description The current version, e.g. "4": re-read, then retry with it */
                     ETag?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5701,12 +7043,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/version-mismatch"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VERSION_MISMATCH";
+                    };
                 };
             };
             /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
             413: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5720,12 +7067,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/payload-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
             415: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5739,12 +7091,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
             /** @description VALIDATION_FAILED (reason missing, out of 3-500 characters, or differing between query and body) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5758,12 +7115,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5777,12 +7139,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5796,28 +7163,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -5830,7 +7205,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                /** @description 10 digits; separators and a leading +1 are accepted */
+                /** @description 10 digits; separators and a leading +1 are accepted (anything else is a 422) */
                 phone: string;
             };
             cookie?: never;
@@ -5848,6 +7223,8 @@ export interface operations {
                     ETag?: string;
                     /** @description "true" when this is the stored result of an earlier request with the same key */
                     "Idempotent-Replayed"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5857,6 +7234,8 @@ export interface operations {
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5870,50 +7249,67 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
-            /** @description Missing, invalid or expired token, or a disabled user */
+            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
             401: {
                 headers: {
+                    /** @description The scheme to authenticate with: Bearer */
+                    "WWW-Authenticate"?: string;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
                      *       "type": "https://pawnshop.example/problems/unauthenticated"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNAUTHENTICATED";
+                    };
                 };
             };
-            /** @description Requires role: staff */
+            /** @description FORBIDDEN: Requires role: staff */
             403: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "Requires role: staff",
+                     *       "detail": "FORBIDDEN: Requires role: staff",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
                      *       "type": "https://pawnshop.example/problems/forbidden"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "FORBIDDEN";
+                    };
                 };
             };
             /** @description CUSTOMER_NOT_FOUND */
             404: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5927,31 +7323,41 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/customer-not-found"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CUSTOMER_NOT_FOUND";
+                    };
                 };
             };
-            /** @description CUSTOMER_NOT_ACTIVE, NO_ACTIVE_LOANS or IDEMPOTENCY_KEY_REUSED (same key, other type) */
+            /** @description CUSTOMER_NOT_ACTIVE, NO_ACTIVE_LOANS, IDEMPOTENCY_KEY_REUSED (same key, other type) or CONCURRENT_MODIFICATION */
             409: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "CUSTOMER_NOT_ACTIVE",
-                     *       "detail": "CUSTOMER_NOT_ACTIVE, NO_ACTIVE_LOANS or IDEMPOTENCY_KEY_REUSED (same key, other type)",
+                     *       "detail": "CUSTOMER_NOT_ACTIVE, NO_ACTIVE_LOANS, IDEMPOTENCY_KEY_REUSED (same key, other type) or CONCURRENT_MODIFICATION",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 409,
                      *       "title": "Conflict",
                      *       "type": "https://pawnshop.example/problems/customer-not-active"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "CUSTOMER_NOT_ACTIVE" | "NO_ACTIVE_LOANS" | "IDEMPOTENCY_KEY_REUSED" | "CONCURRENT_MODIFICATION";
+                    };
                 };
             };
             /** @description PAYLOAD_TOO_LARGE: the body exceeds 16 KiB */
             413: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5965,12 +7371,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/payload-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
             /** @description UNSUPPORTED_MEDIA_TYPE: the body is not application/json */
             415: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5984,31 +7395,41 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/unsupported-media-type"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description VALIDATION_FAILED (unknown type or malformed Idempotency-Key) */
+            /** @description VALIDATION_FAILED (unknown type, a malformed phone or Idempotency-Key) */
             422: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "VALIDATION_FAILED",
-                     *       "detail": "VALIDATION_FAILED (unknown type or malformed Idempotency-Key)",
+                     *       "detail": "VALIDATION_FAILED (unknown type, a malformed phone or Idempotency-Key)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 422,
                      *       "title": "Unprocessable Content",
                      *       "type": "https://pawnshop.example/problems/validation-failed"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "VALIDATION_FAILED";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6022,12 +7443,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6041,28 +7467,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description DATABASE_UNAVAILABLE: retry after Retry-After seconds */
+            /** @description DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "DATABASE_UNAVAILABLE: retry after Retry-After seconds",
+                     *       "detail": "DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE" | "DATABASE_BUSY";
+                    };
                 };
             };
         };
@@ -6076,20 +7510,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Up */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @example ok */
-                        status: string;
-                    };
+                    "application/json": components["schemas"]["HealthStatusResponseDto"];
                 };
             };
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6103,12 +7539,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6122,12 +7563,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6141,7 +7587,10 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
         };
@@ -6155,20 +7604,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The database answered a ping */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @example ok */
-                        status: string;
-                    };
+                    "application/json": components["schemas"]["HealthStatusResponseDto"];
                 };
             };
             /** @description MALFORMED_REQUEST: the URL or the JSON body cannot be parsed */
             400: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6182,12 +7633,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/malformed-request"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "MALFORMED_REQUEST";
+                    };
                 };
             };
             /** @description HEADERS_TOO_LARGE: the request headers exceed 16 KiB */
             431: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6201,12 +7657,17 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/headers-too-large"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "HEADERS_TOO_LARGE";
+                    };
                 };
             };
             /** @description INTERNAL_ERROR: unexpected; the detail stays opaque, the request_id finds the logs */
             500: {
                 headers: {
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6220,28 +7681,36 @@ export interface operations {
                      *       "type": "https://pawnshop.example/problems/internal-error"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "INTERNAL_ERROR";
+                    };
                 };
             };
-            /** @description The database is unreachable */
+            /** @description DATABASE_UNAVAILABLE: the database is unreachable */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "code": "DATABASE_UNAVAILABLE",
-                     *       "detail": "The database is unreachable",
+                     *       "detail": "DATABASE_UNAVAILABLE: the database is unreachable",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 503,
                      *       "title": "Service Unavailable",
                      *       "type": "https://pawnshop.example/problems/database-unavailable"
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["ProblemResponseDto"];
+                    "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
+                        /** @enum {string} */
+                        code: "DATABASE_UNAVAILABLE";
+                    };
                 };
             };
         };

@@ -2,6 +2,11 @@
 export const API_PREFIX = 'api/v1';
 /** The same prefix as the start of a request URL: `/api/v1/`. */
 export const API_PATH_PREFIX = `/${API_PREFIX}/`;
+/**
+ * The version of the HTTP contract: the OpenAPI document's `info.version`, and the version of the
+ * SDK package built from it (sdk/package.json). Bump it with any change of the document.
+ */
+export const API_VERSION = '1.1.0';
 
 /** Largest request body accepted (413 above it). */
 export const BODY_LIMIT_KIB = 16;

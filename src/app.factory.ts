@@ -111,5 +111,5 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   // After the APP_GUARDs (authentication, roles), which Nest registered while creating the app.
   app.useGlobalGuards(new UndeclaredQueryGuard());
   app.useGlobalFilters(new ProblemExceptionFilter());
-  if (config.swaggerEnabled) setupSwagger(app);
+  if (config.swaggerEnabled) setupSwagger(app, config.publicUrl);
 }

@@ -1,8 +1,11 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { API_PATH_PREFIX, BODY_LIMIT_KIB, HEADER_LIMIT_KIB } from './app.constants';
+import { API_PATH_PREFIX, API_VERSION, BODY_LIMIT_KIB, HEADER_LIMIT_KIB } from './app.constants';
+import { codesNamedIn, problemComponents, problemExampleMembers, problemSchemaFor } from './common/openapi/problem-schemas';
+import { tidySchemas } from './common/openapi/tidy';
 import { RETRY_AFTER_SECONDS } from './common/problem/api-exception';
 import { problemTypeFor, PROBLEM_CONTENT_TYPE, titleFor } from './common/problem/problem';
+import { ProblemCode } from './common/problem/problem-codes';
 
 type JsonObject = Record<string, unknown>;
 interface ResponseObject {
@@ -10,13 +13,21 @@ interface ResponseObject {
   content?: JsonObject;
   headers?: JsonObject;
 }
+interface ParameterObject {
+  in: string;
+  name: string;
+  schema?: JsonObject;
+  style?: string;
+  explode?: boolean;
+}
 interface OperationObject {
   requestBody?: unknown;
   responses: Record<string, ResponseObject>;
   security?: unknown[];
+  parameters?: ParameterObject[];
+  description?: string;
+  'x-roles'?: string[];
 }
-
-const PROBLEM_SCHEMA = { $ref: '#/components/schemas/ProblemResponseDto' };
 
 /** Responses any operation can give, the health probes' included, whatever its decorators say. */
 const HTTP_PROBLEMS: Record<string, string> = {
@@ -27,7 +38,7 @@ const HTTP_PROBLEMS: Record<string, string> = {
 /** ...and those any operation of the API can give. */
 const API_PROBLEMS: Record<string, string> = {
   '422': 'VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input',
-  '503': 'DATABASE_UNAVAILABLE: retry after Retry-After seconds',
+  '503': 'DATABASE_UNAVAILABLE or DATABASE_BUSY (a read past its time limit): retry after Retry-After seconds',
 };
 /** ...and those of any operation that reads a body. */
 const BODY_PROBLEMS: Record<string, string> = {
@@ -39,9 +50,25 @@ const RETRY_AFTER_STATUSES = new Set(['429', '503']);
 const RETRY_AFTER_HEADER = {
   'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: RETRY_AFTER_SECONDS } },
 };
+const WWW_AUTHENTICATE_HEADER = {
+  'WWW-Authenticate': { description: 'The scheme to authenticate with: Bearer', schema: { type: 'string', example: 'Bearer' } },
+};
+/** Every response carries the request id (SPEC *Conventions*). */
+const REQUEST_ID_HEADER = {
+  'X-Request-Id': {
+    description: 'The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies',
+    schema: { type: 'string', example: '3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10' },
+  },
+};
+
+/** Success responses whose decorators gave no description. */
+const SUCCESS_DESCRIPTIONS: Record<string, string> = { '200': 'OK', '201': 'Created', '204': 'Done; no body' };
+
+/** Body schemas that need at least one field (the service answers `{}` with a 422). */
+const AT_LEAST_ONE_FIELD = ['CustomerUpdateDto', 'UserUpdateDto'];
 
 /** The code a problem example shows when the response description names none. */
-const DEFAULT_CODES: Record<string, string> = {
+const DEFAULT_CODES: Record<string, ProblemCode> = {
   '400': 'MALFORMED_REQUEST',
   '401': 'UNAUTHENTICATED',
   '403': 'FORBIDDEN',
@@ -63,15 +90,16 @@ const DEFAULT_CODES: Record<string, string> = {
  * every operation (problem responses as application/problem+json), with keys sorted so that
  * the committed file only changes when the API does.
  */
-export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+export function buildOpenApiDocument(app: INestApplication, publicUrl: string): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Pawnshop customer records API')
     .setDescription(
       'Customer records of the pawnshop operations system. Log in with POST /api/v1/auth/login, then send ' +
         '`Authorization: Bearer <access_token>`. Errors are RFC 9457 problem documents (application/problem+json).',
     )
-    .setVersion('1.0.0')
-    .addServer('/', 'This server')
+    .setVersion(API_VERSION)
+    .addServer(publicUrl, 'The service (PUBLIC_URL)')
+    .addServer('/', 'The origin serving this document (Swagger UI)')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
     .addTag('auth', 'Login and user management')
     .addTag('customers', 'Customer records, status changes and transactions')
@@ -82,9 +110,11 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...problemComponents() } };
   completeProblemResponses(document);
+  describeOperations(document);
   closeObjectSchemas(document);
-  return sortKeysDeep(document);
+  return sortKeysDeep(tidySchemas(document));
 }
 
 /** Every error is a problem document: declare the common ones, and serve them all as application/problem+json. */
@@ -100,12 +130,22 @@ function completeProblemResponses(document: OpenAPIObject): void {
       for (const [status, description] of Object.entries(extra)) {
         operation.responses[status] ??= { description };
       }
-      for (const [status, response] of Object.entries(operation.responses)) {
-        if (Number(status) < 400) continue;
+      for (const [status, shared] of Object.entries(operation.responses)) {
+        // Class-level decorators give every operation the same response object: change a copy.
+        const response: ResponseObject = (operation.responses[status] = { ...shared });
+        response.headers = { ...response.headers, ...REQUEST_ID_HEADER };
+        if (Number(status) < 400) {
+          response.description ||= SUCCESS_DESCRIPTIONS[status] ?? 'Success';
+          continue;
+        }
+        const named = codesNamedIn(response.description);
+        const codes = named.length > 0 ? named : [DEFAULT_CODES[status] ?? 'INTERNAL_ERROR'];
+        if (named.length === 0) response.description = `${codes[0]}${response.description ? `: ${response.description}` : ''}`;
         response.content = {
-          [PROBLEM_CONTENT_TYPE]: { schema: PROBLEM_SCHEMA, example: problemExample(Number(status), response.description) },
+          [PROBLEM_CONTENT_TYPE]: { schema: problemSchemaFor(codes), example: problemExample(Number(status), codes[0], response.description) },
         };
         if (RETRY_AFTER_STATUSES.has(status)) response.headers = { ...response.headers, ...RETRY_AFTER_HEADER };
+        if (status === '401') response.headers = { ...response.headers, ...WWW_AUTHENTICATE_HEADER };
       }
       // A method-level @Roles over a class-level one documents bearer auth twice.
       if (operation.security) {
@@ -119,9 +159,36 @@ function completeProblemResponses(document: OpenAPIObject): void {
   }
 }
 
-function problemExample(status: number, description: string): JsonObject {
-  const code = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/.exec(description)?.[0] ?? DEFAULT_CODES[status] ?? 'INTERNAL_ERROR';
+/**
+ * What the decorators cannot say: who may call (from x-roles), list parameters taken
+ * comma-separated, and bodies that need at least one field.
+ */
+function describeOperations(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item) as OperationObject[]) {
+      if (!operation?.responses) continue;
+      const roles = operation['x-roles'];
+      if (roles) {
+        const who = roles.includes('admin') ? 'admin' : 'staff or admin';
+        operation.description = [operation.description, `Requires role: ${who}.`].filter(Boolean).join('\n\n');
+      }
+      for (const parameter of operation.parameters ?? []) {
+        if (parameter.in === 'query' && parameter.schema?.type === 'array') {
+          parameter.style = 'form';
+          parameter.explode = false;
+          // `status=` (an empty list) is refused like any other value that names no status.
+          parameter.schema.minItems = 1;
+        }
+      }
+    }
+  }
+  const schemas = (document.components?.schemas ?? {}) as Record<string, JsonObject>;
+  for (const name of AT_LEAST_ONE_FIELD) if (schemas[name]) schemas[name].minProperties = 1;
+}
+
+function problemExample(status: number, code: ProblemCode, description: string): JsonObject {
   return {
+    ...problemExampleMembers(code),
     type: problemTypeFor(code),
     title: titleFor(status),
     status,
@@ -152,8 +219,8 @@ export function sortKeysDeep<T>(value: T): T {
 }
 
 /** Swagger UI at /docs and the document at /docs-json. */
-export function setupSwagger(app: INestApplication): void {
-  const document = buildOpenApiDocument(app);
+export function setupSwagger(app: INestApplication, publicUrl: string): void {
+  const document = buildOpenApiDocument(app, publicUrl);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: true },

@@ -1,9 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiPageResponse } from '../common/openapi/page';
 import { Roles } from '../auth/decorators/roles.decorator';
 import { ApiProblems } from '../common/problem/api-problems';
 import { AuditService } from './audit.service';
-import { AuditEventPageResponseDto, AuditListQueryDto } from './dto/audit.dto';
+import { AuditEventPageResponseDto, AuditEventResponseDto, AuditListQueryDto } from './dto/audit.dto';
 
 @ApiTags('audit')
 @Roles('admin')
@@ -16,7 +17,7 @@ export class AuditController {
     operationId: 'listAuditEvents',
     summary: 'Audit events across customers, newest first',
   })
-  @ApiOkResponse({ type: AuditEventPageResponseDto })
+  @ApiPageResponse(AuditEventResponseDto, 'A page of audit events, newest first')
   @ApiProblems({
     422: 'VALIDATION_FAILED (unknown parameter, bad action, phone or date, or since after until)',
   })

@@ -56,10 +56,13 @@ export class AuthController {
     type: ProblemResponseDto,
     description: 'INVALID_CREDENTIALS: wrong username or password (the same answer for both)',
   })
-  @ApiUnprocessableEntityResponse({ type: ProblemResponseDto })
+  @ApiUnprocessableEntityResponse({
+    type: ProblemResponseDto,
+    description: 'VALIDATION_FAILED (username or password missing, empty or too long)',
+  })
   @ApiTooManyRequestsResponse({
     type: ProblemResponseDto,
-    description: `${MAX_FAILED_LOGINS} failed logins in ${LOGIN_WINDOW_MS / 60_000} minutes; see Retry-After`,
+    description: `TOO_MANY_LOGIN_ATTEMPTS: ${MAX_FAILED_LOGINS} failed logins in ${LOGIN_WINDOW_MS / 60_000} minutes; see Retry-After`,
   })
   login(@Body() body: LoginRequestDto): Promise<TokenResponseDto | MfaChallengeResponseDto> {
     return this.auth.login(body.username, body.password);
@@ -126,7 +129,7 @@ export class AuthController {
   @Roles('staff')
   @AllowRestricted('password_change', 'mfa_enrolment')
   @ApiOperation({ operationId: 'getCurrentUser', summary: 'Who the token belongs to' })
-  @ApiOkResponse({ type: MeResponseDto })
+  @ApiOkResponse({ type: MeResponseDto, description: 'The caller' })
   me(@CurrentUser() user: SessionUser): MeResponseDto {
     return { username: user.username, role: user.role };
   }

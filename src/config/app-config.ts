@@ -17,6 +17,8 @@ export interface AppConfig {
   host: string;
   /** DATA_DIR: the generated JWT secret, and the embedded database unless EMBEDDED_DB_DIR says otherwise. */
   dataDir: string;
+  /** Where clients reach the service: the first `servers` entry of the OpenAPI document. */
+  publicUrl: string;
   mongodbUri?: string;
   /** With MONGODB_URI naming a FerretDB on PostgreSQL: that PostgreSQL database, for its indexes. */
   ferretDbPostgresUrl?: string;
@@ -92,6 +94,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push('PORT must be an integer 0-65535');
 
+  const publicUrl = (env.PUBLIC_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(publicUrl))
+    problems.push('PUBLIC_URL must be an absolute http(s) URL, e.g. https://customers.example.com');
+
   const mongodbUri = env.MONGODB_URI?.trim() || undefined;
   if (production && !mongodbUri) problems.push('MONGODB_URI is required in production');
 
@@ -146,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port,
     host,
     dataDir,
+    publicUrl,
     mongodbUri,
     ferretDbPostgresUrl: env.FERRETDB_POSTGRES_URL?.trim() || undefined,
     embeddedDatabase,

@@ -6,6 +6,10 @@ import { API_PREFIX } from '../app.constants';
 import { validationFailed } from '../common/problem/api-exception';
 import { CustomerResponseDto } from './dto/customer-response.dto';
 import { StatusReasonBodyDto } from './dto/status-change.dto';
+import {
+  IDEMPOTENCY_KEY as IDEMPOTENCY_KEY_PATTERN,
+  IF_MATCH,
+} from '../common/openapi/patterns';
 import { etagFor, parseIfMatch, VersionPrecondition } from './if-match';
 
 const headerOf = (context: ExecutionContext, name: string): unknown =>
@@ -19,7 +23,7 @@ export const IfMatch = createParamDecorator(
   },
 );
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
+const IDEMPOTENCY_KEY = new RegExp(IDEMPOTENCY_KEY_PATTERN);
 
 /** The `Idempotency-Key` header (undefined when absent; 422 when not 1-128 safe characters). */
 export const IdempotencyKey = createParamDecorator(
@@ -114,17 +118,15 @@ export const ReturnsCreatedCustomer = (description: string) =>
 export const ApiStatusReasonBody = () =>
   ApiBody({
     type: StatusReasonBodyDto,
-    required: false,
-    examples: {
-      emptyBody: { summary: 'No body: the reason is in the query string', value: {} },
-      withReason: { summary: 'The reason in the body', value: { reason: 'Repeated missed payments' } },
-    },
+    required: true,
+    description: 'The reason (or, deprecated, the reason query parameter and no body)',
   });
 
 export const ApiIfMatchHeader = () =>
   ApiHeader({
     name: 'If-Match',
     required: false,
+    schema: { type: 'string', pattern: IF_MATCH, example: '"3"' },
     description:
       'Apply only if the customer is still at this version: "3", 3 or *. A weak tag (W/"3") never matches (412); malformed: 422',
   });
@@ -133,6 +135,7 @@ export const ApiIdempotencyKeyHeader = () =>
   ApiHeader({
     name: 'Idempotency-Key',
     required: false,
+    schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN, example: 'till-3-7f2c9a' },
     description:
       'A retry with the same key (per customer) returns the first result and changes nothing. 1-128 characters of A-Z a-z 0-9 _ . : -',
   });

@@ -19,6 +19,7 @@ import {
 import { describeTransition, StatusAction } from './domain/customer-rules';
 import { CustomersService } from './customers.service';
 import { CustomerCreateDto, CustomerListQueryDto, CustomerUpdateDto } from './dto/customer.dto';
+import { ApiPageResponse } from '../common/openapi/page';
 import { CustomerPageResponseDto, CustomerResponseDto } from './dto/customer-response.dto';
 import { CustomerStatsResponseDto } from './dto/stats.dto';
 import { StatusReasonBodyDto, StatusReasonQueryDto } from './dto/status-change.dto';
@@ -27,7 +28,7 @@ import { VersionPrecondition } from './if-match';
 
 const STATUS_PROBLEMS = {
   404: 'CUSTOMER_NOT_FOUND',
-  409: 'INVALID_STATUS_TRANSITION or CUSTOMER_HAS_ACTIVE_LOANS',
+  409: 'INVALID_STATUS_TRANSITION (with current_status and allowed_from), CUSTOMER_HAS_ACTIVE_LOANS (with active_loans) or CONCURRENT_MODIFICATION',
   412: 'VERSION_MISMATCH: If-Match names another version',
   422: 'VALIDATION_FAILED (reason missing, out of 3-500 characters, or differing between query and body)',
 };
@@ -73,7 +74,7 @@ export class CustomersController {
     operationId: 'listCustomers',
     summary: 'List and search customers (archived ones only on request)',
   })
-  @ApiOkResponse({ type: CustomerPageResponseDto })
+  @ApiPageResponse(CustomerResponseDto, 'A page of customers, sorted as asked')
   @ApiProblems({ 422: 'VALIDATION_FAILED (unknown or invalid query parameter)' })
   list(@Query() query: CustomerListQueryDto): Promise<CustomerPageResponseDto> {
     return this.customers.list(query);
@@ -83,7 +84,7 @@ export class CustomersController {
   @Get('stats')
   @Roles('admin')
   @ApiOperation({ operationId: 'getCustomerStats', summary: 'Customer statistics' })
-  @ApiOkResponse({ type: CustomerStatsResponseDto })
+  @ApiOkResponse({ type: CustomerStatsResponseDto, description: 'Counts over all customers' })
   stats(): Promise<CustomerStatsResponseDto> {
     return this.customers.stats();
   }
@@ -113,7 +114,7 @@ export class CustomersController {
     404: 'CUSTOMER_NOT_FOUND',
     409: 'CUSTOMER_ARCHIVED, CUSTOMER_ALREADY_EXISTS (new phone taken) or CONCURRENT_MODIFICATION',
     412: 'VERSION_MISMATCH (If-Match)',
-    422: 'VALIDATION_FAILED (no field, invalid field, or a malformed If-Match)',
+    422: 'VALIDATION_FAILED (no field, invalid field, a malformed phone or If-Match)',
   })
   update(
     @Param('phone', PhoneParamPipe) phone: string,
@@ -211,8 +212,8 @@ export class CustomersController {
   )
   @ApiProblems({
     404: 'CUSTOMER_NOT_FOUND',
-    409: 'CUSTOMER_NOT_ACTIVE, NO_ACTIVE_LOANS or IDEMPOTENCY_KEY_REUSED (same key, other type)',
-    422: 'VALIDATION_FAILED (unknown type or malformed Idempotency-Key)',
+    409: 'CUSTOMER_NOT_ACTIVE, NO_ACTIVE_LOANS, IDEMPOTENCY_KEY_REUSED (same key, other type) or CONCURRENT_MODIFICATION',
+    422: 'VALIDATION_FAILED (unknown type, a malformed phone or Idempotency-Key)',
   })
   async recordTransaction(
     @Param('phone', PhoneParamPipe) phone: string,

@@ -169,6 +169,9 @@ export class CustomersService {
           409,
           refusal,
           `Cannot ${action} a customer who is ${current.status} (${action} needs ${transition.from.join(' or ')}).`,
+          undefined,
+          undefined,
+          { current_status: current.status, allowed_from: transition.from },
         );
       }
       if (refusal === 'CUSTOMER_HAS_ACTIVE_LOANS') {
@@ -176,6 +179,9 @@ export class CustomersService {
           409,
           refusal,
           `Cannot ${action} a customer with ${current.active_loans} active loan(s).`,
+          undefined,
+          undefined,
+          { active_loans: current.active_loans },
         );
       }
       const entry = newAuditEntry(

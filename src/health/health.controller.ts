@@ -4,6 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import { Connection } from 'mongoose';
 import { Public } from '../auth/decorators/public.decorator';
 import { ApiException, RETRY_LATER } from '../common/problem/api-exception';
+import { HealthStatusResponseDto } from './health.dto';
 
 const PING_TIMEOUT_MS = 1500;
 
@@ -16,7 +17,7 @@ export class HealthController {
   @Get('live')
   @HttpCode(200)
   @ApiOperation({ operationId: 'liveness', summary: 'The process is up' })
-  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', example: 'ok' } }, required: ['status'] } })
+  @ApiOkResponse({ type: HealthStatusResponseDto, description: 'Up' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -24,8 +25,8 @@ export class HealthController {
   @Get('ready')
   @HttpCode(200)
   @ApiOperation({ operationId: 'readiness', summary: 'The database is reachable' })
-  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', example: 'ok' } }, required: ['status'] } })
-  @ApiServiceUnavailableResponse({ description: 'The database is unreachable' })
+  @ApiOkResponse({ type: HealthStatusResponseDto, description: 'The database answered a ping' })
+  @ApiServiceUnavailableResponse({ description: 'DATABASE_UNAVAILABLE: the database is unreachable' })
   async ready(): Promise<{ status: 'ok' }> {
     if (!(await this.pingDatabase())) {
       throw new ApiException(503, 'DATABASE_UNAVAILABLE', 'The database is unreachable.', undefined, RETRY_LATER);

@@ -145,7 +145,8 @@ describe('users and roles', () => {
     it('lists users without any hash or password', async () => {
       await createUser(JANE).expect(201);
       const res = await listUsers().expect(200);
-      expect(res.body).toEqual([
+      expect(res.body).toEqual({ items: expect.any(Array), total: 2, page: 1, per_page: 10, pages: 1 });
+      expect(res.body.items).toEqual([
         {
           username: JANE.username,
           role: 'staff',
@@ -162,6 +163,22 @@ describe('users and roles', () => {
         },
       ]);
       expect(res.text).not.toMatch(/hash|password|\$argon2|\$2[aby]\$/i);
+    });
+
+    it('pages by username like the other lists (page, per_page)', async () => {
+      await createUser(JANE).expect(201);
+      await createUser({ ...JANE, username: 'alpha.clerk' }).expect(201);
+      const second = await t.http().get('/api/v1/auth/users?page=2&per_page=2').set('Authorization', bearer(admin)).expect(200);
+      expect(second.body).toMatchObject({ total: 3, page: 2, per_page: 2, pages: 2 });
+      expect(second.body.items.map((user: { username: string }) => user.username)).toEqual([ADMIN.username]);
+      const first = await t.http().get('/api/v1/auth/users?per_page=2').set('Authorization', bearer(admin)).expect(200);
+      expect(first.body.items.map((user: { username: string }) => user.username)).toEqual(['alpha.clerk', JANE.username]);
+    });
+
+    it.each(['page=0', 'per_page=101', 'page=1.5', 'per_page=x'])('refuses %s (422)', async (query) => {
+      const res = await t.http().get(`/api/v1/auth/users?${query}`).set('Authorization', bearer(admin));
+      expect(res.status).toBe(422);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
     });
   });
 

@@ -96,6 +96,7 @@ describe('POST /api/v1/customer/{phone}/{action}', () => {
           changeStatus(t, admin, before.phone_number, action, 'Reason for the change'),
         );
         expectProblem(res, 409, 'INVALID_STATUS_TRANSITION');
+        expect(res.body).toMatchObject({ current_status: from, allowed_from: [...ALLOWED[action].from] });
         expect(await getCustomer(t, admin, before.phone_number)).toEqual(before);
       },
     );
@@ -111,6 +112,7 @@ describe('POST /api/v1/customer/{phone}/{action}', () => {
           changeStatus(t, admin, customer.phone_number, action),
         );
         expectProblem(res, 409, 'CUSTOMER_HAS_ACTIVE_LOANS');
+        expect(res.body.active_loans).toBe(1);
         expect(await getCustomer(t, admin, customer.phone_number)).toEqual(withLoan);
       },
     );

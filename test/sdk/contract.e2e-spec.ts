@@ -89,7 +89,13 @@ describe('the response validator', () => {
     ).toMatch(/additional/);
     expect(
       responseViolation(
-        sample('GET', '/api/v1/auth/users', 200, [{ username: 'a', role: 'staff' }]),
+        sample('GET', '/api/v1/auth/users', 200, {
+          items: [{ username: 'a', role: 'staff' }],
+          total: 1,
+          page: 1,
+          per_page: 10,
+          pages: 1,
+        }),
       ),
     ).toMatch(/required/);
   });

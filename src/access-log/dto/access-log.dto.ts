@@ -1,10 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { ROLES } from '../../auth/roles';
 import { trimLower } from '../../common/validation/transforms';
-import { TIMESTAMP_OR_DATE } from '../../audit/dto/audit.dto';
+import {
+  NOT_BLANK,
+  PHONE_INPUT,
+  PHONE_INPUT_MAX,
+  TIMESTAMP_OR_DATE as TIMESTAMP_OR_DATE_PATTERN,
+} from '../../common/openapi/patterns';
 import { PageMetaDto, PageQueryDto } from '../../common/pagination/page.dto';
 import { IsPhoneNumber, PHONE_EXAMPLE } from '../../common/phone/phone.validators';
+
+const TIMESTAMP_OR_DATE = new RegExp(TIMESTAMP_OR_DATE_PATTERN);
 
 const TIMESTAMP_MESSAGE = (field: string) =>
   `${field} must be an RFC 3339 timestamp (2026-11-30T10:00:00Z) or a date (2026-11-30)`;
@@ -14,7 +21,8 @@ export class AccessLogQueryDto extends PageQueryDto {
     example: 'clerk.jane',
     minLength: 1,
     maxLength: 64,
-    description: 'Username of the reader (case-insensitive)',
+    pattern: NOT_BLANK,
+    description: 'Username of the reader (case-insensitive, trimmed)',
   })
   @IsOptional()
   @trimLower
@@ -24,6 +32,8 @@ export class AccessLogQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({
     example: PHONE_EXAMPLE,
+    pattern: PHONE_INPUT,
+    maxLength: PHONE_INPUT_MAX,
     description: 'Reads of the customer under this phone number',
   })
   @IsOptional()
@@ -36,7 +46,6 @@ export class AccessLogQueryDto extends PageQueryDto {
     description: 'Inclusive. An RFC 3339 timestamp, or a date: from the start of that day (UTC)',
   })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: TIMESTAMP_MESSAGE('since') })
   @Matches(TIMESTAMP_OR_DATE, { message: TIMESTAMP_MESSAGE('since') })
   since?: string;
 
@@ -47,7 +56,6 @@ export class AccessLogQueryDto extends PageQueryDto {
       'Inclusive; not before since. An RFC 3339 timestamp, or a date: to the end of that day (UTC)',
   })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: TIMESTAMP_MESSAGE('until') })
   @Matches(TIMESTAMP_OR_DATE, { message: TIMESTAMP_MESSAGE('until') })
   until?: string;
 }

@@ -1,6 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { ROLES } from '../../auth/roles';
+import {
+  NOT_BLANK,
+  PHONE_INPUT,
+  PHONE_INPUT_MAX,
+  TIMESTAMP_OR_DATE as TIMESTAMP_OR_DATE_PATTERN,
+} from '../../common/openapi/patterns';
 import { trimLower } from '../../common/validation/transforms';
 import {
   CUSTOMER_STATUSES,
@@ -12,14 +18,16 @@ import { PageMetaDto, PageQueryDto } from '../../common/pagination/page.dto';
 import { IsPhoneNumber, PHONE_EXAMPLE } from '../../common/phone/phone.validators';
 import { AUDIT_ACTIONS, AuditAction, FieldChanges } from '../../customers/domain/audit-entry';
 
-/** RFC 3339 (`2026-11-30T10:00:00Z`, `…:00.123+01:00`) or a plain date; ISO 8601's other forms are refused. */
-export const TIMESTAMP_OR_DATE =
-  /^\d{4}-\d{2}-\d{2}(?:[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2}))?$/;
+/**
+ * RFC 3339 with upper-case T and Z (`2026-11-30T10:00:00Z`, `…:00.123+01:00`) or a plain date, of
+ * a day that exists; ISO 8601's other forms are refused. The document declares the same pattern.
+ */
+export const TIMESTAMP_OR_DATE = new RegExp(TIMESTAMP_OR_DATE_PATTERN);
 const TIMESTAMP_MESSAGE = (field: string) =>
   `${field} must be an RFC 3339 timestamp (2026-11-30T10:00:00Z) or a date (2026-11-30)`;
 
 export class AuditListQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: AUDIT_ACTIONS })
+  @ApiPropertyOptional({ enum: AUDIT_ACTIONS, enumName: 'AuditAction' })
   @IsOptional()
   @IsIn(AUDIT_ACTIONS)
   action?: AuditAction;
@@ -28,7 +36,8 @@ export class AuditListQueryDto extends PageQueryDto {
     example: 'clerk.jane',
     minLength: 1,
     maxLength: 64,
-    description: 'Username of whoever acted (case-insensitive)',
+    pattern: NOT_BLANK,
+    description: 'Username of whoever acted (case-insensitive, trimmed)',
   })
   @IsOptional()
   @trimLower
@@ -38,6 +47,8 @@ export class AuditListQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({
     example: PHONE_EXAMPLE,
+    pattern: PHONE_INPUT,
+    maxLength: PHONE_INPUT_MAX,
     description:
       'Events recorded under this phone number, and all events of the customer who has it now',
   })
@@ -47,21 +58,19 @@ export class AuditListQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({
     example: '2026-11-01T00:00:00.000Z',
-    pattern: TIMESTAMP_OR_DATE.source,
+    pattern: TIMESTAMP_OR_DATE_PATTERN,
     description: 'Inclusive. An RFC 3339 timestamp, or a date: from the start of that day (UTC)',
   })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: TIMESTAMP_MESSAGE('since') })
   @Matches(TIMESTAMP_OR_DATE, { message: TIMESTAMP_MESSAGE('since') })
   since?: string;
 
   @ApiPropertyOptional({
     example: '2026-11-30T23:59:59.999Z',
-    pattern: TIMESTAMP_OR_DATE.source,
+    pattern: TIMESTAMP_OR_DATE_PATTERN,
     description: 'Inclusive; not before since. An RFC 3339 timestamp, or a date: to the end of that day (UTC)',
   })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: TIMESTAMP_MESSAGE('until') })
   @Matches(TIMESTAMP_OR_DATE, { message: TIMESTAMP_MESSAGE('until') })
   until?: string;
 }
@@ -70,12 +79,12 @@ export class AuditActorDto {
   @ApiProperty({ example: 'clerk.jane' })
   username: string;
 
-  @ApiProperty({ enum: ROLES, example: 'staff' })
+  @ApiProperty({ enum: ROLES, enumName: 'Role', example: 'staff' })
   role: string;
 }
 
 export class AuditEventResponseDto {
-  @ApiProperty({ enum: AUDIT_ACTIONS, example: 'customer.status_changed' })
+  @ApiProperty({ enum: AUDIT_ACTIONS, enumName: 'AuditAction', example: 'customer.status_changed' })
   action: AuditAction;
 
   @ApiProperty({ example: '2026-11-29T10:00:00.000Z', format: 'date-time' })
@@ -86,6 +95,7 @@ export class AuditEventResponseDto {
 
   @ApiProperty({
     example: PHONE_EXAMPLE,
+    pattern: '^\\d{10}$',
     description: "The customer's phone number when the event happened",
   })
   phone_number: string;
@@ -107,6 +117,7 @@ export class AuditEventResponseDto {
 
   @ApiPropertyOptional({
     enum: CUSTOMER_STATUSES,
+    enumName: 'CustomerStatus',
     example: 'active',
     description: 'Status changes only',
   })
@@ -114,6 +125,7 @@ export class AuditEventResponseDto {
 
   @ApiPropertyOptional({
     enum: CUSTOMER_STATUSES,
+    enumName: 'CustomerStatus',
     example: 'suspended',
     description: 'Status changes only',
   })
@@ -132,6 +144,7 @@ export class AuditEventResponseDto {
 
   @ApiPropertyOptional({
     enum: TRANSACTION_TYPES,
+    enumName: 'TransactionType',
     example: 'loan_opened',
     description: 'Transactions only',
   })

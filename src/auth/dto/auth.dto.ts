@@ -4,13 +4,13 @@ import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './user.dto';
 import { RestrictedScope, ROLES, Role, TOKEN_SCOPES } from '../roles';
 
 export class LoginRequestDto {
-  @ApiProperty({ example: 'admin' })
+  @ApiProperty({ example: 'admin', minLength: 1, maxLength: 64, description: 'Case-insensitive' })
   @IsString()
   @MinLength(1)
   @MaxLength(64)
   username: string;
 
-  @ApiProperty({ example: 'a-long-passphrase', format: 'password' })
+  @ApiProperty({ example: 'a-long-passphrase', format: 'password', minLength: 1, maxLength: 256 })
   @IsString()
   @MinLength(1)
   @MaxLength(256)
@@ -24,10 +24,10 @@ export class TokenResponseDto {
   @ApiProperty({ example: 'Bearer', enum: ['Bearer'] })
   token_type: 'Bearer';
 
-  @ApiProperty({ example: 3600, description: 'Lifetime in seconds' })
+  @ApiProperty({ type: 'integer', minimum: 1, example: 3600, description: 'Lifetime in seconds' })
   expires_in: number;
 
-  @ApiProperty({ enum: ROLES, example: 'admin' })
+  @ApiProperty({ enum: ROLES, enumName: 'Role', example: 'admin' })
   role: Role;
 
   @ApiPropertyOptional({
@@ -56,7 +56,7 @@ export class MfaChallengeResponseDto {
 }
 
 export class MfaLoginRequestDto {
-  @ApiProperty({ description: 'The mfa_token the password step answered' })
+  @ApiProperty({ description: 'The mfa_token the password step answered', minLength: 1, maxLength: 2048 })
   @IsString()
   @MinLength(1)
   @MaxLength(2048)
@@ -64,6 +64,8 @@ export class MfaLoginRequestDto {
 
   @ApiProperty({
     example: '123456',
+    minLength: 6,
+    maxLength: 32,
     description: "The authenticator app's 6-digit code, or one of the recovery codes (each works once)",
   })
   @IsString()
@@ -101,7 +103,7 @@ export class MfaEnrolmentResponseDto {
 }
 
 export class MfaCodeRequestDto {
-  @ApiProperty({ example: '123456', description: "The authenticator app's current code" })
+  @ApiProperty({ example: '123456', pattern: '^\\d{6}$', description: "The authenticator app's current code" })
   @IsString()
   @Matches(/^\d{6}$/, { message: 'code must be 6 digits' })
   code: string;
@@ -121,6 +123,6 @@ export class MeResponseDto {
   @ApiProperty({ example: 'admin' })
   username: string;
 
-  @ApiProperty({ enum: ROLES, example: 'admin' })
+  @ApiProperty({ enum: ROLES, enumName: 'Role', example: 'admin' })
   role: Role;
 }

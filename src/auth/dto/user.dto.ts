@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { NOT_BLANK, USERNAME_INPUT, USERNAME_STORED } from '../../common/openapi/patterns';
 import { trimLower, whenSent } from '../../common/validation/transforms';
 import { ROLES, Role } from '../roles';
 
@@ -11,28 +12,28 @@ const NOT_ONLY_SPACES = /\S/;
 export class UserCreateDto {
   @ApiProperty({
     example: 'clerk.jane',
-    pattern: USERNAME_PATTERN.source,
-    description: '3-64 letters, digits, dots, dashes or underscores; trimmed and stored lower-case',
+    pattern: USERNAME_INPUT,
+    description: '3-64 letters, digits, dots, dashes or underscores, the first a letter or digit; trimmed and stored lower-case',
   })
   @trimLower
   @IsString()
   @Matches(USERNAME_PATTERN, { message: 'username must be 3-64 lower-case letters, digits, dots, dashes or underscores' })
   username: string;
 
-  @ApiProperty({ example: 'a-long-passphrase', minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH, format: 'password' })
+  @ApiProperty({ example: 'a-long-passphrase', minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH, format: 'password', pattern: NOT_BLANK })
   @IsString()
   @MinLength(MIN_PASSWORD_LENGTH)
   @MaxLength(MAX_PASSWORD_LENGTH)
   @Matches(NOT_ONLY_SPACES, { message: 'password must not be only spaces' })
   password: string;
 
-  @ApiProperty({ enum: ROLES, example: 'staff' })
+  @ApiProperty({ enum: ROLES, enumName: 'Role', example: 'staff' })
   @IsIn(ROLES)
   role: Role;
 }
 
 export class UserUpdateDto {
-  @ApiPropertyOptional({ enum: ROLES })
+  @ApiPropertyOptional({ enum: ROLES, enumName: 'Role' })
   @whenSent
   @IsIn(ROLES)
   role?: Role;
@@ -42,7 +43,7 @@ export class UserUpdateDto {
   @IsBoolean()
   active?: boolean;
 
-  @ApiPropertyOptional({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH, format: 'password' })
+  @ApiPropertyOptional({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH, format: 'password', pattern: NOT_BLANK })
   @whenSent
   @IsString()
   @MinLength(MIN_PASSWORD_LENGTH)
@@ -52,7 +53,11 @@ export class UserUpdateDto {
 }
 
 export class UsernameParamDto {
-  @ApiProperty({ example: 'clerk.jane', description: 'Case-insensitive' })
+  @ApiProperty({
+    example: 'clerk.jane',
+    pattern: USERNAME_INPUT,
+    description: 'Case-insensitive; a name no user can have (see the pattern) is a 422',
+  })
   @trimLower
   @IsString()
   @Matches(USERNAME_PATTERN, { message: 'username must be 3-64 lower-case letters, digits, dots, dashes or underscores' })
@@ -60,10 +65,10 @@ export class UsernameParamDto {
 }
 
 export class UserResponseDto {
-  @ApiProperty({ example: 'clerk.jane' })
+  @ApiProperty({ example: 'clerk.jane', pattern: USERNAME_STORED })
   username: string;
 
-  @ApiProperty({ enum: ROLES, example: 'staff' })
+  @ApiProperty({ enum: ROLES, enumName: 'Role', example: 'staff' })
   role: Role;
 
   @ApiProperty({ example: true })

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -9,7 +9,9 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import { ApiPageResponse } from '../../common/openapi/page';
 import { ProblemResponseDto } from '../../common/problem/problem.dto';
+import { Page, PageQueryDto } from '../../common/pagination/page.dto';
 import { CurrentUser } from '../decorators/current-user.decorator';
 import { Roles } from '../decorators/roles.decorator';
 import { UserCreateDto, UsernameParamDto, UserResponseDto, UserUpdateDto } from '../dto/user.dto';
@@ -28,26 +30,33 @@ export class UsersController {
 
   @Post()
   @ApiOperation({ operationId: 'createUser', summary: 'Create a staff or admin user' })
-  @ApiCreatedResponse({ type: UserResponseDto })
+  @ApiCreatedResponse({ type: UserResponseDto, description: 'The new user' })
   @ApiConflictResponse({ type: ProblemResponseDto, description: 'USERNAME_TAKEN' })
-  @ApiUnprocessableEntityResponse({ type: ProblemResponseDto })
+  @ApiUnprocessableEntityResponse({
+    type: ProblemResponseDto,
+    description: 'VALIDATION_FAILED (a username, password or role that does not fit)',
+  })
   create(@Body() body: UserCreateDto): Promise<UserResponseDto> {
     return this.users.create(body);
   }
 
   @Get()
-  @ApiOperation({ operationId: 'listUsers', summary: 'List users (never their password hashes)' })
-  @ApiOkResponse({ type: [UserResponseDto] })
-  list(): Promise<UserResponseDto[]> {
-    return this.users.list();
+  @ApiOperation({ operationId: 'listUsers', summary: 'List users by username, a page at a time (never their password hashes)' })
+  @ApiPageResponse(UserResponseDto, 'A page of users')
+  @ApiUnprocessableEntityResponse({ type: ProblemResponseDto, description: 'VALIDATION_FAILED (page or per_page out of range)' })
+  list(@Query() query: PageQueryDto): Promise<Page<UserResponseDto>> {
+    return this.users.list(query);
   }
 
   @Patch(':username')
   @ApiOperation({ operationId: 'updateUser', summary: "Change a user's role, active flag or password" })
-  @ApiOkResponse({ type: UserResponseDto })
+  @ApiOkResponse({ type: UserResponseDto, description: 'The updated user' })
   @ApiNotFoundResponse({ type: ProblemResponseDto, description: 'USER_NOT_FOUND' })
   @ApiConflictResponse({ type: ProblemResponseDto, description: 'CANNOT_DEMOTE_SELF' })
-  @ApiUnprocessableEntityResponse({ type: ProblemResponseDto })
+  @ApiUnprocessableEntityResponse({
+    type: ProblemResponseDto,
+    description: 'VALIDATION_FAILED (no field sent, a field that does not fit, or a username no user can have)',
+  })
   update(
     @Param() params: UsernameParamDto,
     @Body() body: UserUpdateDto,

@@ -71,9 +71,13 @@ export class UsersRepository {
     return doc ? toRecord(doc) : undefined;
   }
 
-  async list(): Promise<UserRecord[]> {
-    const docs = await this.users.find().sort({ username: 1 }).lean<User[]>().exec();
-    return docs.map(toRecord);
+  /** A page of users by username, and how many there are in all. */
+  async list(skip: number, limit: number): Promise<{ items: UserRecord[]; total: number }> {
+    const [docs, total] = await Promise.all([
+      this.users.find().sort({ username: 1 }).skip(skip).limit(limit).lean<User[]>().exec(),
+      this.users.countDocuments().exec(),
+    ]);
+    return { items: docs.map(toRecord), total };
   }
 
   /** Inserts a user; returns undefined when the username is taken. */

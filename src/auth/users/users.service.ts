@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { randomBytes } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { ApiException } from '../../common/problem/api-exception';
+import { Page, pageOf, PageQueryDto, skipOf } from '../../common/pagination/page.dto';
 import { UserCreateDto, UserResponseDto, UserUpdateDto } from '../dto/user.dto';
 import { toUserResponse } from '../dto/user.mapper';
 import { PasswordHasher } from '../password-hasher';
@@ -59,8 +60,9 @@ export class UsersService implements OnApplicationBootstrap {
     if (generated) this.console(firstStartNotice(username, password));
   }
 
-  async list(): Promise<UserResponseDto[]> {
-    return (await this.users.list()).map(toUserResponse);
+  async list(query: PageQueryDto): Promise<Page<UserResponseDto>> {
+    const { items, total } = await this.users.list(skipOf(query), query.per_page);
+    return pageOf(items.map(toUserResponse), total, query);
   }
 
   async create(dto: UserCreateDto): Promise<UserResponseDto> {

@@ -3,16 +3,17 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { PROBLEM_CONTENT_TYPE } from '../problem/problem';
 import { toProblem } from '../problem/problem-exception.filter';
+import { ProblemCode } from '../problem/problem-codes';
 
 interface ClientError extends Error {
   code?: string;
 }
 
-const CLIENT_ERRORS: Record<string, { status: number; code: string; detail: string }> = {
+const CLIENT_ERRORS: Record<string, { status: number; code: ProblemCode; detail: string }> = {
   ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'REQUEST_TIMEOUT', detail: 'The request was not received in time.' },
   HPE_HEADER_OVERFLOW: { status: 431, code: 'HEADERS_TOO_LARGE', detail: 'The request headers are too large.' },
 };
-const MALFORMED = { status: 400, code: 'MALFORMED_REQUEST', detail: 'The request is not valid HTTP.' };
+const MALFORMED: { status: number; code: ProblemCode; detail: string } = { status: 400, code: 'MALFORMED_REQUEST', detail: 'The request is not valid HTTP.' };
 
 /**
  * The HTTP parser's errors (headers too large, an invalid header, a duplicate Content-Length, a

@@ -6,7 +6,7 @@ export const MAX_PER_PAGE = 100;
 
 /** `page` and `per_page`, shared by every paginated endpoint. */
 export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 1_000_000, default: 1, example: 1 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1_000_000, default: 1, example: 1 })
   @IsOptional()
   @toInteger
   @Max(1_000_000)
@@ -14,7 +14,7 @@ export class PageQueryDto {
   @IsInt()
   page: number = 1;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, default: 10, example: 10 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PER_PAGE, default: 10, example: 10 })
   @IsOptional()
   @toInteger
   @Max(MAX_PER_PAGE)
@@ -24,16 +24,16 @@ export class PageQueryDto {
 }
 
 export class PageMetaDto {
-  @ApiProperty({ example: 42, description: 'Items matching the filters, over all pages' })
+  @ApiProperty({ type: 'integer', example: 42, description: 'Items matching the filters, over all pages' })
   total: number;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   page: number;
 
-  @ApiProperty({ example: 10 })
+  @ApiProperty({ type: 'integer', example: 10 })
   per_page: number;
 
-  @ApiProperty({ example: 5, description: 'ceil(total / per_page)' })
+  @ApiProperty({ type: 'integer', example: 5, description: 'ceil(total / per_page)' })
   pages: number;
 }
 

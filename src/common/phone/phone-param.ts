@@ -2,6 +2,7 @@ import { Injectable, PipeTransform } from '@nestjs/common';
 import { ApiParam } from '@nestjs/swagger';
 import { validationFailed } from '../problem/api-exception';
 import { normalizePhone } from './phone';
+import { PHONE_INPUT, PHONE_INPUT_MAX } from '../openapi/patterns';
 import { PHONE_EXAMPLE, PHONE_MESSAGE } from './phone.validators';
 
 /** `{phone}` in a path: normalized to 10 digits, or a 422 naming the `phone` parameter. */
@@ -22,6 +23,7 @@ export const ApiPhoneParam = () =>
   ApiParam({
     name: 'phone',
     example: PHONE_EXAMPLE,
-    description: '10 digits; separators and a leading +1 are accepted',
+    schema: { type: 'string', pattern: PHONE_INPUT, maxLength: PHONE_INPUT_MAX },
+    description: '10 digits; separators and a leading +1 are accepted (anything else is a 422)',
   });
 

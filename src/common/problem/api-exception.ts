@@ -1,17 +1,20 @@
 import { HttpException } from '@nestjs/common';
-import { FieldError } from './problem';
+import { FieldError, ProblemMembers } from './problem';
+import { ProblemCode } from './problem-codes';
 
 /**
  * An error with a stable machine code, turned into a problem document by the global filter.
- * `headers` are added to the response (e.g. Retry-After).
+ * `headers` are added to the response (e.g. Retry-After); `members` are extra members of the
+ * problem document that let a client act on it (e.g. `current_status`, `allowed_from`).
  */
 export class ApiException extends HttpException {
   constructor(
     status: number,
-    readonly code: string,
+    readonly code: ProblemCode,
     readonly detail: string,
     readonly errors?: FieldError[],
     readonly headers?: Record<string, string>,
+    readonly members?: ProblemMembers,
   ) {
     super(detail, status);
   }

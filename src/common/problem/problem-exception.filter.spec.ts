@@ -231,6 +231,24 @@ describe('toProblem', () => {
     });
   });
 
+  it('adds the members a problem carries, without letting them replace the standard ones', () => {
+    const error = new ApiException(409, 'INVALID_STATUS_TRANSITION', 'No.', undefined, undefined, {
+      current_status: 'banned',
+      allowed_from: ['active'],
+    });
+    const problem = toProblem(mapError(error), 'req-3');
+    expect(problem).toEqual({
+      type: 'https://pawnshop.example/problems/invalid-status-transition',
+      title: 'Conflict',
+      status: 409,
+      detail: 'No.',
+      code: 'INVALID_STATUS_TRANSITION',
+      request_id: 'req-3',
+      current_status: 'banned',
+      allowed_from: ['active'],
+    });
+  });
+
   it('leaves errors out when there are none', () => {
     expect(
       toProblem({ status: 404, code: 'NOT_FOUND', detail: 'No such resource.' }, 'req-2'),

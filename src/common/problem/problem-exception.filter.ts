@@ -3,17 +3,19 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BODY_LIMIT_KIB } from '../../app.constants';
 import { isConnectionLoss, isDatabaseDown, isTimeLimitExceeded } from '../../database/database-errors';
 import { ApiException, RETRY_LATER } from './api-exception';
-import { FieldError, PROBLEM_CONTENT_TYPE, ProblemDocument, problemTypeFor, titleFor } from './problem';
+import { FieldError, PROBLEM_CONTENT_TYPE, ProblemDocument, ProblemMembers, problemTypeFor, titleFor } from './problem';
+import { ProblemCode } from './problem-codes';
 
 interface MappedError {
   status: number;
-  code: string;
+  code: ProblemCode;
   detail: string;
   errors?: FieldError[];
   headers?: Record<string, string>;
+  members?: ProblemMembers;
 }
 
-const DEFAULT_CODES: Record<number, string> = {
+const DEFAULT_CODES: Record<number, ProblemCode> = {
   400: 'MALFORMED_REQUEST',
   401: 'UNAUTHENTICATED',
   403: 'FORBIDDEN',
@@ -32,8 +34,8 @@ const DEFAULT_CODES: Record<number, string> = {
 /** Maps anything thrown into status, code and a client-safe detail. Unknown errors stay opaque. */
 export function mapError(error: unknown): MappedError {
   if (error instanceof ApiException) {
-    const { code, detail, errors, headers } = error;
-    return { status: error.getStatus(), code, detail, errors, headers };
+    const { code, detail, errors, headers, members } = error;
+    return { status: error.getStatus(), code, detail, errors, headers, ...(members ? { members } : {}) };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
@@ -96,6 +98,7 @@ function mapFastifyError(err: { code?: string; statusCode?: number } | undefined
 
 export function toProblem(mapped: MappedError, requestId: string): ProblemDocument {
   return {
+    ...mapped.members,
     type: problemTypeFor(mapped.code),
     title: titleFor(mapped.status),
     status: mapped.status,

@@ -1,4 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CUSTOMER_STATUSES } from '../../customers/domain/customer-rules';
+import { PROBLEM_CODES } from './problem-codes';
 
 export class FieldErrorDto {
   @ApiProperty({ example: 'phone_number' })
@@ -8,21 +10,30 @@ export class FieldErrorDto {
   message: string;
 }
 
-/** RFC 9457 problem document (served as application/problem+json). */
+/**
+ * RFC 9457 problem document (served as application/problem+json). Each response narrows `code`
+ * to the codes it can carry; the codes with members of their own have a schema of their own
+ * (InvalidStatusTransitionProblem, CustomerHasActiveLoansProblem), built in swagger.ts.
+ */
 export class ProblemResponseDto {
-  @ApiProperty({ example: 'https://pawnshop.example/problems/customer-not-found' })
+  @ApiProperty({ example: 'https://pawnshop.example/problems/customer-not-found', format: 'uri' })
   type: string;
 
   @ApiProperty({ example: 'Not Found' })
   title: string;
 
-  @ApiProperty({ example: 404 })
+  @ApiProperty({ type: 'integer', minimum: 400, maximum: 599, example: 404 })
   status: number;
 
   @ApiProperty({ example: 'No customer has phone number 5551234567.' })
   detail: string;
 
-  @ApiProperty({ example: 'CUSTOMER_NOT_FOUND', description: 'Stable machine-readable code' })
+  @ApiProperty({
+    enum: PROBLEM_CODES,
+    enumName: 'ProblemCode',
+    example: 'CUSTOMER_NOT_FOUND',
+    description: 'Stable machine-readable code',
+  })
   code: string;
 
   @ApiProperty({ example: '3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10' })
@@ -30,4 +41,29 @@ export class ProblemResponseDto {
 
   @ApiPropertyOptional({ type: [FieldErrorDto], description: 'Per-field validation failures (422 only)' })
   errors?: FieldErrorDto[];
+
+  @ApiPropertyOptional({
+    enum: CUSTOMER_STATUSES,
+    enumName: 'CustomerStatus',
+    example: 'banned',
+    description: "INVALID_STATUS_TRANSITION only: the customer's status",
+  })
+  current_status?: string;
+
+  @ApiPropertyOptional({
+    enum: CUSTOMER_STATUSES,
+    enumName: 'CustomerStatus',
+    isArray: true,
+    example: ['active'],
+    description: 'INVALID_STATUS_TRANSITION only: the statuses the action accepts',
+  })
+  allowed_from?: string[];
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    example: 2,
+    description: 'CUSTOMER_HAS_ACTIVE_LOANS only: the loans still open',
+  })
+  active_loans?: number;
 }

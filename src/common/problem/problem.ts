@@ -4,7 +4,16 @@ export interface FieldError {
   message: string;
 }
 
-export interface ProblemDocument {
+/** Members some problems carry beyond the standard ones (declared per code in the OpenAPI document). */
+export interface ProblemMembers {
+  /** INVALID_STATUS_TRANSITION: the customer's status, and the statuses the action accepts. */
+  current_status?: string;
+  allowed_from?: readonly string[];
+  /** CUSTOMER_HAS_ACTIVE_LOANS: how many loans are still open. */
+  active_loans?: number;
+}
+
+export interface ProblemDocument extends ProblemMembers {
   type: string;
   title: string;
   status: number;

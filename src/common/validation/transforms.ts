@@ -34,3 +34,16 @@ export const whenNotNull = ValidateIf((_object, value) => value !== undefined &&
 export const toInteger = Transform(({ value }) =>
   typeof value === 'string' && /^[0-9]{1,15}$/.test(value) ? Number(value) : value,
 );
+
+/**
+ * An email as sent: trimmed and lower-cased; `""` (or only blanks) and `null` become `blank`:
+ * `undefined` on create (no email, what a web form sends for a blank field), `null` on update
+ * (removes it).
+ */
+export const emailInput = (blank: undefined | null) =>
+  Transform(({ value }) => {
+    if (value === null) return blank;
+    if (typeof value !== 'string') return value;
+    const email = trimText(value).toLowerCase();
+    return email === '' ? blank : email;
+  });

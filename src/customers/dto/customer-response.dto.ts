@@ -3,7 +3,7 @@ import { CUSTOMER_STATUSES, CustomerStatus } from '../domain/customer-rules';
 import { PageMetaDto } from '../../common/pagination/page.dto';
 
 export class CustomerResponseDto {
-  @ApiProperty({ example: '5551234567', pattern: '^\\d{10}$' })
+  @ApiProperty({ example: '5551234567', pattern: '^\\d{10}$', description: '10 digits' })
   phone_number: string;
 
   @ApiProperty({ example: 'John' })
@@ -14,11 +14,12 @@ export class CustomerResponseDto {
 
   @ApiPropertyOptional({
     example: 'john@email.com',
+    format: 'email',
     description: 'Absent when the customer has none',
   })
   email?: string;
 
-  @ApiProperty({ enum: CUSTOMER_STATUSES, example: 'active' })
+  @ApiProperty({ enum: CUSTOMER_STATUSES, enumName: 'CustomerStatus', example: 'active' })
   status: CustomerStatus;
 
   @ApiPropertyOptional({
@@ -27,13 +28,15 @@ export class CustomerResponseDto {
   })
   notes?: string;
 
-  @ApiProperty({ example: 3 })
+  @ApiProperty({ type: 'integer', minimum: 0, example: 3 })
   total_transactions: number;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', minimum: 0, example: 1 })
   active_loans: number;
 
   @ApiProperty({
+    type: 'integer',
+    minimum: 1,
     example: 4,
     description: 'Grows by one on every change; the ETag is this number in quotes',
   })

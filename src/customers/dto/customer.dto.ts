@@ -9,10 +9,15 @@ import {
   MaxLength,
 } from 'class-validator';
 import {
+  PHONE_INPUT,
+  PHONE_INPUT_MAX,
+  SINGLE_LINE_NOT_BLANK,
+} from '../../common/openapi/patterns';
+import {
+  emailInput,
   NO_CONTROL_CHARACTERS,
   NO_INVISIBLE_CHARACTERS,
   trim,
-  trimLower,
   whenNotNull,
   whenSent,
 } from '../../common/validation/transforms';
@@ -26,37 +31,61 @@ export const NAME_MAX = 100;
 export const NOTES_MAX = 2000;
 export const EMAIL_MAX = 254;
 
+const phoneInput = { pattern: PHONE_INPUT, maxLength: PHONE_INPUT_MAX };
+const nameInput = { minLength: 1, maxLength: NAME_MAX, pattern: SINGLE_LINE_NOT_BLANK };
+/** An email, or "" for none; format and length are checked once trimmed and lower-cased. */
+const emailSchema = {
+  type: String,
+  nullable: true,
+  maxLength: EMAIL_MAX,
+  anyOf: [
+    { type: 'string', format: 'email' },
+    { type: 'string', maxLength: 0 },
+  ],
+};
+
 export class CustomerCreateDto {
   @ApiProperty({
     example: PHONE_EXAMPLE,
+    ...phoneInput,
     description: 'Separators and a leading +1 are accepted; stored as 10 digits',
   })
   @IsPhoneNumber()
   phone_number: string;
 
-  @ApiProperty({ example: 'John', minLength: 1, maxLength: NAME_MAX })
+  @ApiProperty({ example: 'John', ...nameInput, description: 'Trimmed' })
   @trim
   @IsString()
   @Length(1, NAME_MAX)
   @Matches(NO_CONTROL_CHARACTERS, { message: 'first_name must not contain control characters' })
   first_name: string;
 
-  @ApiProperty({ example: 'Smith', minLength: 1, maxLength: NAME_MAX })
+  @ApiProperty({ example: 'Smith', ...nameInput, description: 'Trimmed' })
   @trim
   @IsString()
   @Length(1, NAME_MAX)
   @Matches(NO_CONTROL_CHARACTERS, { message: 'last_name must not contain control characters' })
   last_name: string;
 
-  @ApiPropertyOptional({ example: 'john@email.com', format: 'email', maxLength: EMAIL_MAX })
+  @ApiPropertyOptional({
+    ...emailSchema,
+    example: 'john@email.com',
+    description: 'Stored lower-case; "" or null: no email',
+  })
+  @emailInput(undefined)
   @IsOptional()
-  @trimLower
   @IsEmail()
   @MaxLength(EMAIL_MAX)
   @Matches(NO_INVISIBLE_CHARACTERS, { message: 'email must not contain invisible characters' })
   email?: string;
 
-  @ApiPropertyOptional({ example: 'Prefers morning visits', maxLength: NOTES_MAX })
+  @ApiPropertyOptional({
+    type: String,
+    example: 'Prefers morning visits',
+    maxLength: NOTES_MAX,
+    nullable: true,
+    description: 'null: no notes',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(NOTES_MAX)
@@ -67,13 +96,14 @@ export class CustomerCreateDto {
 export class CustomerUpdateDto {
   @ApiPropertyOptional({
     example: '5559876543',
+    ...phoneInput,
     description: 'Moves the customer to this number (409 if taken)',
   })
   @whenSent
   @IsPhoneNumber()
   phone_number?: string;
 
-  @ApiPropertyOptional({ example: 'John', minLength: 1, maxLength: NAME_MAX })
+  @ApiPropertyOptional({ example: 'John', ...nameInput, description: 'Trimmed' })
   @whenSent
   @trim
   @IsString()
@@ -81,7 +111,7 @@ export class CustomerUpdateDto {
   @Matches(NO_CONTROL_CHARACTERS, { message: 'first_name must not contain control characters' })
   first_name?: string;
 
-  @ApiPropertyOptional({ example: 'Smith', minLength: 1, maxLength: NAME_MAX })
+  @ApiPropertyOptional({ example: 'Smith', ...nameInput, description: 'Trimmed' })
   @whenSent
   @trim
   @IsString()
@@ -90,15 +120,12 @@ export class CustomerUpdateDto {
   last_name?: string;
 
   @ApiPropertyOptional({
-    type: String,
+    ...emailSchema,
     example: 'john@email.com',
-    format: 'email',
-    maxLength: EMAIL_MAX,
-    nullable: true,
-    description: 'null removes it',
+    description: 'Stored lower-case; null or "" removes it',
   })
+  @emailInput(null)
   @whenNotNull
-  @trimLower
   @IsEmail()
   @MaxLength(EMAIL_MAX)
   @Matches(NO_INVISIBLE_CHARACTERS, { message: 'email must not contain invisible characters' })
@@ -134,8 +161,11 @@ export class CustomerListQueryDto extends PageQueryDto {
   search?: string;
 
   @ApiPropertyOptional({
-    example: 'active,suspended',
-    description: `One status or several, comma-separated (${CUSTOMER_STATUSES.join(', ')}). Default: all but archived`,
+    enum: CUSTOMER_STATUSES,
+    enumName: 'CustomerStatus',
+    isArray: true,
+    example: ['active', 'suspended'],
+    description: 'One status or several, comma-separated (status=active,suspended). Default: all but archived',
   })
   @IsOptional()
   @IsString()

@@ -1,5 +1,6 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
+import { atLeastTrimmed } from '../../common/openapi/patterns';
 import { trim, whenSent } from '../../common/validation/transforms';
 
 export const REASON_MIN = 3;
@@ -9,12 +10,16 @@ const reasonProperty = {
   example: 'Repeated missed payments',
   minLength: REASON_MIN,
   maxLength: REASON_MAX,
-  description:
-    'Required: in the query string or in the body (if both, they must be equal); trimmed, then 3-500 characters',
+  pattern: atLeastTrimmed(REASON_MIN),
 };
 
 export class StatusReasonQueryDto {
-  @ApiPropertyOptional(reasonProperty)
+  @ApiPropertyOptional({
+    ...reasonProperty,
+    deprecated: true,
+    description:
+      'The reason, for a client that cannot send a body: the body is the documented way. If both are sent they must be equal; trimmed, then 3-500 characters',
+  })
   @whenSent
   @trim
   @IsString()
@@ -23,7 +28,10 @@ export class StatusReasonQueryDto {
 }
 
 export class StatusReasonBodyDto {
-  @ApiPropertyOptional(reasonProperty)
+  @ApiProperty({
+    ...reasonProperty,
+    description: 'Why the status changes (recorded in the audit trail); trimmed, then 3-500 characters',
+  })
   @whenSent
   @trim
   @IsString()

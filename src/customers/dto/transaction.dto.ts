@@ -3,7 +3,7 @@ import { IsIn } from 'class-validator';
 import { TRANSACTION_TYPES, TransactionType } from '../domain/customer-rules';
 
 export class TransactionCreateDto {
-  @ApiProperty({ enum: TRANSACTION_TYPES, example: 'loan_opened' })
+  @ApiProperty({ enum: TRANSACTION_TYPES, enumName: 'TransactionType', example: 'loan_opened' })
   @IsIn(TRANSACTION_TYPES)
   type: TransactionType;
 }

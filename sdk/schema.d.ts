@@ -698,10 +698,7 @@ export interface components {
             /** @example 910 */
             total_transactions: number;
         };
-        /**
-         * @description INVALID_STATUS_TRANSITION only: the customer's status
-         * @enum {string}
-         */
+        /** @enum {string} */
         CustomerStatus: "active" | "suspended" | "banned" | "deactivated" | "archived";
         CustomerUpdateDto: {
             /**

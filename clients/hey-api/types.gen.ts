@@ -156,9 +156,6 @@ export type CustomerStatsResponseDto = {
     total_transactions: number;
 };
 
-/**
- * INVALID_STATUS_TRANSITION only: the customer's status
- */
 export type CustomerStatus = 'active' | 'suspended' | 'banned' | 'deactivated' | 'archived';
 
 export type CustomerUpdateDto = {

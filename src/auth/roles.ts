@@ -1,5 +1,6 @@
-export const ROLES = ['staff', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../common/roles';
+
+export { ROLES, type Role } from '../common/roles';
 
 /** The caller as the guards resolved it from the users collection (see IdentityCache). */
 export interface AuthenticatedUser {

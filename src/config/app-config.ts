@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { BODY_LIMIT_BYTES } from '../app.constants';
-import { ROLES, Role } from '../auth/roles';
+import { LOG_LEVELS, LogLevel } from '../common/logging/log-level';
+import { ROLES, Role } from '../common/roles';
 import { dataFolderSecret } from './data-folder-secret';
 
 /**
@@ -8,7 +9,7 @@ import { dataFolderSecret } from './data-folder-secret';
  * Anything unsafe for production is refused there with a message naming the variable.
  */
 export type NodeEnv = 'development' | 'test' | 'production';
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type { LogLevel } from '../common/logging/log-level';
 
 export interface AppConfig {
   nodeEnv: NodeEnv;
@@ -68,7 +69,6 @@ export const DEFAULT_DATA_DIR = join(__dirname, '..', '..', '.data');
 export const DEFAULT_ACCESS_LOG_RETENTION_DAYS = 730;
 const MIN_PRODUCTION_SECRET_BYTES = 32;
 const MIN_PASSWORD_LENGTH = 12;
-const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -134,7 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push('ACCESS_LOG_RETENTION_DAYS must be an integer from 1 to 36500');
 
   const logLevel = (env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info')) as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
   const identityCacheMs = Number(env.AUTH_USER_CACHE_MS ?? 1000);
   if (!Number.isInteger(identityCacheMs) || identityCacheMs < 0 || identityCacheMs > 60_000)

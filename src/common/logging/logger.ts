@@ -1,6 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { DestinationStream, Logger } from 'pino';
-import { LogLevel } from '../../config/app-config';
+import { LogLevel } from './log-level';
 import { maskPhoneNumbers } from '../phone/phone';
 
 const REDACTED_PATHS = [

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CUSTOMER_STATUSES } from '../../customers/domain/customer-rules';
 import { PROBLEM_CODES } from './problem-codes';
 
 export class FieldErrorDto {
@@ -42,18 +41,17 @@ export class ProblemResponseDto {
   @ApiPropertyOptional({ type: [FieldErrorDto], description: 'Per-field validation failures (422 only)' })
   errors?: FieldErrorDto[];
 
+  // The customers' named CustomerStatus schema, by reference: common knows no feature's rules.
   @ApiPropertyOptional({
-    enum: CUSTOMER_STATUSES,
-    enumName: 'CustomerStatus',
+    allOf: [{ $ref: '#/components/schemas/CustomerStatus' }],
     example: 'banned',
     description: "INVALID_STATUS_TRANSITION only: the customer's status",
   })
   current_status?: string;
 
   @ApiPropertyOptional({
-    enum: CUSTOMER_STATUSES,
-    enumName: 'CustomerStatus',
-    isArray: true,
+    type: 'array',
+    items: { $ref: '#/components/schemas/CustomerStatus' },
     example: ['active'],
     description: 'INVALID_STATUS_TRANSITION only: the statuses the action accepts',
   })

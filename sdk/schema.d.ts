@@ -1092,7 +1092,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: Requires role: admin */
+            /** @description FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor) */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -1103,7 +1103,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: Requires role: admin",
+                     *       "detail": "FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -1112,7 +1112,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };
@@ -1300,7 +1300,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: Requires role: admin */
+            /** @description FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor) */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -1311,7 +1311,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: Requires role: admin",
+                     *       "detail": "FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -1320,7 +1320,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };
@@ -1988,7 +1988,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: Requires role: staff */
+            /** @description FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor) */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -1999,7 +1999,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: Requires role: staff",
+                     *       "detail": "FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -2008,7 +2008,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };
@@ -2182,7 +2182,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: Requires role: staff */
+            /** @description FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor) */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -2193,7 +2193,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: Requires role: staff",
+                     *       "detail": "FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -2202,7 +2202,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };
@@ -2380,7 +2380,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: Requires role: staff */
+            /** @description FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor) */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -2391,7 +2391,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: Requires role: staff",
+                     *       "detail": "FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -2400,7 +2400,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };
@@ -2646,7 +2646,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: Requires role: staff */
+            /** @description FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor) */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -2657,7 +2657,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: Requires role: staff",
+                     *       "detail": "FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -2666,7 +2666,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };
@@ -2840,7 +2840,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user */
+            /**
+             * @description Missing, invalid or expired token, or a disabled user
+             *
+             *     UNAUTHENTICATED (missing, invalid or expired token, or a disabled user) or INVALID_CREDENTIALS (a wrong current password)
+             */
             401: {
                 headers: {
                     /** @description The scheme to authenticate with: Bearer */
@@ -2853,7 +2857,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "UNAUTHENTICATED",
-                     *       "detail": "UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user",
+                     *       "detail": "Missing, invalid or expired token, or a disabled user\n\nUNAUTHENTICATED (missing, invalid or expired token, or a disabled user) or INVALID_CREDENTIALS (a wrong current password)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 401,
                      *       "title": "Unauthorized",
@@ -2862,11 +2866,11 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "UNAUTHENTICATED";
+                        code: "UNAUTHENTICATED" | "INVALID_CREDENTIALS";
                     };
                 };
             };
-            /** @description FORBIDDEN: Requires role: staff */
+            /** @description FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor) */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -2877,7 +2881,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: Requires role: staff",
+                     *       "detail": "FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -2886,7 +2890,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };
@@ -3139,7 +3143,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: Requires role: admin */
+            /** @description FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor) */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -3150,7 +3154,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: Requires role: admin",
+                     *       "detail": "FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -3159,7 +3163,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };
@@ -3337,7 +3341,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: Requires role: admin */
+            /** @description FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor) */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -3348,7 +3352,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: Requires role: admin",
+                     *       "detail": "FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -3357,7 +3361,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };
@@ -3610,7 +3614,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: Requires role: admin */
+            /** @description FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor) */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -3621,7 +3625,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: Requires role: admin",
+                     *       "detail": "FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -3630,7 +3634,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };
@@ -3901,7 +3905,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: Requires role: admin */
+            /** @description FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor) */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -3912,7 +3916,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: Requires role: admin",
+                     *       "detail": "FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -3921,7 +3925,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };
@@ -4130,7 +4134,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: Requires role: staff */
+            /** @description FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor) */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -4141,7 +4145,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: Requires role: staff",
+                     *       "detail": "FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -4150,7 +4154,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };
@@ -4332,7 +4336,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: Requires role: staff */
+            /** @description FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor) */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -4343,7 +4347,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: Requires role: staff",
+                     *       "detail": "FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -4352,7 +4356,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };
@@ -4598,7 +4602,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: Requires role: admin */
+            /** @description FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor) */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -4609,7 +4613,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: Requires role: admin",
+                     *       "detail": "FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -4618,7 +4622,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };
@@ -4797,7 +4801,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: Requires role: staff */
+            /** @description FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor) */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -4808,7 +4812,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: Requires role: staff",
+                     *       "detail": "FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -4817,7 +4821,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };
@@ -5027,7 +5031,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: Requires role: staff */
+            /** @description FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor) */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -5038,7 +5042,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: Requires role: staff",
+                     *       "detail": "FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -5047,7 +5051,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };
@@ -5362,7 +5366,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: Requires role: admin */
+            /** @description FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor) */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -5373,7 +5377,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: Requires role: admin",
+                     *       "detail": "FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -5382,7 +5386,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };
@@ -5701,7 +5705,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: Requires role: admin */
+            /** @description FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor) */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -5712,7 +5716,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: Requires role: admin",
+                     *       "detail": "FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -5721,7 +5725,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };
@@ -6040,7 +6044,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: Requires role: admin */
+            /** @description FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor) */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -6051,7 +6055,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: Requires role: admin",
+                     *       "detail": "FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -6060,7 +6064,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };
@@ -6368,7 +6372,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: Requires role: staff */
+            /** @description FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor) */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -6379,7 +6383,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: Requires role: staff",
+                     *       "detail": "FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -6388,7 +6392,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };
@@ -6605,7 +6609,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: Requires role: admin */
+            /** @description FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor) */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -6616,7 +6620,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: Requires role: admin",
+                     *       "detail": "FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -6625,7 +6629,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };
@@ -6944,7 +6948,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: Requires role: admin */
+            /** @description FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor) */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -6955,7 +6959,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: Requires role: admin",
+                     *       "detail": "FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -6964,7 +6968,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };
@@ -7278,7 +7282,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN: Requires role: staff */
+            /** @description FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor) */
             403: {
                 headers: {
                     /** @description The request id: echoed from the request when it is a sane token, generated otherwise; also in logs and problem bodies */
@@ -7289,7 +7293,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "FORBIDDEN",
-                     *       "detail": "FORBIDDEN: Requires role: staff",
+                     *       "detail": "FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)",
                      *       "request_id": "3f1c2b9e-6a55-4c1e-9b7a-0d4f1c2e8a10",
                      *       "status": 403,
                      *       "title": "Forbidden",
@@ -7298,7 +7302,7 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemResponseDto"] & {
                         /** @enum {string} */
-                        code: "FORBIDDEN";
+                        code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED" | "MFA_ENROLMENT_REQUIRED";
                     };
                 };
             };

@@ -433,10 +433,10 @@ export type ListAccessLogErrors = {
         code: 'UNAUTHENTICATED';
     };
     /**
-     * FORBIDDEN: Requires role: admin
+     * FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)
      */
     403: ProblemResponseDto & {
-        code: 'FORBIDDEN';
+        code: 'FORBIDDEN' | 'PASSWORD_CHANGE_REQUIRED' | 'MFA_ENROLMENT_REQUIRED';
     };
     /**
      * VALIDATION_FAILED (unknown parameter, bad phone or date, or since after until)
@@ -516,10 +516,10 @@ export type ListAuditEventsErrors = {
         code: 'UNAUTHENTICATED';
     };
     /**
-     * FORBIDDEN: Requires role: admin
+     * FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)
      */
     403: ProblemResponseDto & {
-        code: 'FORBIDDEN';
+        code: 'FORBIDDEN' | 'PASSWORD_CHANGE_REQUIRED' | 'MFA_ENROLMENT_REQUIRED';
     };
     /**
      * VALIDATION_FAILED (unknown parameter, bad action, phone or date, or since after until)
@@ -731,10 +731,10 @@ export type LogoutErrors = {
         code: 'UNAUTHENTICATED';
     };
     /**
-     * FORBIDDEN: Requires role: staff
+     * FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)
      */
     403: ProblemResponseDto & {
-        code: 'FORBIDDEN';
+        code: 'FORBIDDEN' | 'PASSWORD_CHANGE_REQUIRED' | 'MFA_ENROLMENT_REQUIRED';
     };
     /**
      * VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input
@@ -794,10 +794,10 @@ export type GetCurrentUserErrors = {
         code: 'UNAUTHENTICATED';
     };
     /**
-     * FORBIDDEN: Requires role: staff
+     * FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)
      */
     403: ProblemResponseDto & {
-        code: 'FORBIDDEN';
+        code: 'FORBIDDEN' | 'PASSWORD_CHANGE_REQUIRED' | 'MFA_ENROLMENT_REQUIRED';
     };
     /**
      * VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input
@@ -857,10 +857,10 @@ export type ConfirmMfaErrors = {
         code: 'UNAUTHENTICATED';
     };
     /**
-     * FORBIDDEN: Requires role: staff
+     * FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)
      */
     403: ProblemResponseDto & {
-        code: 'FORBIDDEN';
+        code: 'FORBIDDEN' | 'PASSWORD_CHANGE_REQUIRED' | 'MFA_ENROLMENT_REQUIRED';
     };
     /**
      * MFA_ALREADY_ENABLED or MFA_NOT_ENROLLING
@@ -938,10 +938,10 @@ export type EnrolMfaErrors = {
         code: 'UNAUTHENTICATED';
     };
     /**
-     * FORBIDDEN: Requires role: staff
+     * FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)
      */
     403: ProblemResponseDto & {
-        code: 'FORBIDDEN';
+        code: 'FORBIDDEN' | 'PASSWORD_CHANGE_REQUIRED' | 'MFA_ENROLMENT_REQUIRED';
     };
     /**
      * MFA_ALREADY_ENABLED
@@ -1001,16 +1001,18 @@ export type ChangeOwnPasswordErrors = {
         code: 'MALFORMED_REQUEST';
     };
     /**
-     * UNAUTHENTICATED: Missing, invalid or expired token, or a disabled user
+     * Missing, invalid or expired token, or a disabled user
+     *
+     * UNAUTHENTICATED (missing, invalid or expired token, or a disabled user) or INVALID_CREDENTIALS (a wrong current password)
      */
     401: ProblemResponseDto & {
-        code: 'UNAUTHENTICATED';
+        code: 'UNAUTHENTICATED' | 'INVALID_CREDENTIALS';
     };
     /**
-     * FORBIDDEN: Requires role: staff
+     * FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)
      */
     403: ProblemResponseDto & {
-        code: 'FORBIDDEN';
+        code: 'FORBIDDEN' | 'PASSWORD_CHANGE_REQUIRED' | 'MFA_ENROLMENT_REQUIRED';
     };
     /**
      * PAYLOAD_TOO_LARGE: the body exceeds 16 KiB
@@ -1091,10 +1093,10 @@ export type ListUsersErrors = {
         code: 'UNAUTHENTICATED';
     };
     /**
-     * FORBIDDEN: Requires role: admin
+     * FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)
      */
     403: ProblemResponseDto & {
-        code: 'FORBIDDEN';
+        code: 'FORBIDDEN' | 'PASSWORD_CHANGE_REQUIRED' | 'MFA_ENROLMENT_REQUIRED';
     };
     /**
      * VALIDATION_FAILED (page or per_page out of range)
@@ -1156,10 +1158,10 @@ export type CreateUserErrors = {
         code: 'UNAUTHENTICATED';
     };
     /**
-     * FORBIDDEN: Requires role: admin
+     * FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)
      */
     403: ProblemResponseDto & {
-        code: 'FORBIDDEN';
+        code: 'FORBIDDEN' | 'PASSWORD_CHANGE_REQUIRED' | 'MFA_ENROLMENT_REQUIRED';
     };
     /**
      * USERNAME_TAKEN
@@ -1242,10 +1244,10 @@ export type UpdateUserErrors = {
         code: 'UNAUTHENTICATED';
     };
     /**
-     * FORBIDDEN: Requires role: admin
+     * FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)
      */
     403: ProblemResponseDto & {
-        code: 'FORBIDDEN';
+        code: 'FORBIDDEN' | 'PASSWORD_CHANGE_REQUIRED' | 'MFA_ENROLMENT_REQUIRED';
     };
     /**
      * USER_NOT_FOUND
@@ -1334,10 +1336,10 @@ export type ResetUserMfaErrors = {
         code: 'UNAUTHENTICATED';
     };
     /**
-     * FORBIDDEN: Requires role: admin
+     * FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)
      */
     403: ProblemResponseDto & {
-        code: 'FORBIDDEN';
+        code: 'FORBIDDEN' | 'PASSWORD_CHANGE_REQUIRED' | 'MFA_ENROLMENT_REQUIRED';
     };
     /**
      * USER_NOT_FOUND
@@ -1416,10 +1418,10 @@ export type ListCustomersErrors = {
         code: 'UNAUTHENTICATED';
     };
     /**
-     * FORBIDDEN: Requires role: staff
+     * FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)
      */
     403: ProblemResponseDto & {
-        code: 'FORBIDDEN';
+        code: 'FORBIDDEN' | 'PASSWORD_CHANGE_REQUIRED' | 'MFA_ENROLMENT_REQUIRED';
     };
     /**
      * VALIDATION_FAILED (unknown or invalid query parameter)
@@ -1481,10 +1483,10 @@ export type CreateCustomerErrors = {
         code: 'UNAUTHENTICATED';
     };
     /**
-     * FORBIDDEN: Requires role: staff
+     * FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)
      */
     403: ProblemResponseDto & {
-        code: 'FORBIDDEN';
+        code: 'FORBIDDEN' | 'PASSWORD_CHANGE_REQUIRED' | 'MFA_ENROLMENT_REQUIRED';
     };
     /**
      * CUSTOMER_ALREADY_EXISTS
@@ -1562,10 +1564,10 @@ export type GetCustomerStatsErrors = {
         code: 'UNAUTHENTICATED';
     };
     /**
-     * FORBIDDEN: Requires role: admin
+     * FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)
      */
     403: ProblemResponseDto & {
-        code: 'FORBIDDEN';
+        code: 'FORBIDDEN' | 'PASSWORD_CHANGE_REQUIRED' | 'MFA_ENROLMENT_REQUIRED';
     };
     /**
      * VALIDATION_FAILED: a query parameter the operation does not declare, or a NUL character or lone surrogate in the input
@@ -1630,10 +1632,10 @@ export type GetCustomerErrors = {
         code: 'UNAUTHENTICATED';
     };
     /**
-     * FORBIDDEN: Requires role: staff
+     * FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)
      */
     403: ProblemResponseDto & {
-        code: 'FORBIDDEN';
+        code: 'FORBIDDEN' | 'PASSWORD_CHANGE_REQUIRED' | 'MFA_ENROLMENT_REQUIRED';
     };
     /**
      * CUSTOMER_NOT_FOUND
@@ -1710,10 +1712,10 @@ export type UpdateCustomerErrors = {
         code: 'UNAUTHENTICATED';
     };
     /**
-     * FORBIDDEN: Requires role: staff
+     * FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)
      */
     403: ProblemResponseDto & {
-        code: 'FORBIDDEN';
+        code: 'FORBIDDEN' | 'PASSWORD_CHANGE_REQUIRED' | 'MFA_ENROLMENT_REQUIRED';
     };
     /**
      * CUSTOMER_NOT_FOUND
@@ -1824,10 +1826,10 @@ export type ArchiveCustomerErrors = {
         code: 'UNAUTHENTICATED';
     };
     /**
-     * FORBIDDEN: Requires role: admin
+     * FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)
      */
     403: ProblemResponseDto & {
-        code: 'FORBIDDEN';
+        code: 'FORBIDDEN' | 'PASSWORD_CHANGE_REQUIRED' | 'MFA_ENROLMENT_REQUIRED';
     };
     /**
      * CUSTOMER_NOT_FOUND
@@ -1938,10 +1940,10 @@ export type BanCustomerErrors = {
         code: 'UNAUTHENTICATED';
     };
     /**
-     * FORBIDDEN: Requires role: admin
+     * FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)
      */
     403: ProblemResponseDto & {
-        code: 'FORBIDDEN';
+        code: 'FORBIDDEN' | 'PASSWORD_CHANGE_REQUIRED' | 'MFA_ENROLMENT_REQUIRED';
     };
     /**
      * CUSTOMER_NOT_FOUND
@@ -2052,10 +2054,10 @@ export type DeactivateCustomerErrors = {
         code: 'UNAUTHENTICATED';
     };
     /**
-     * FORBIDDEN: Requires role: admin
+     * FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)
      */
     403: ProblemResponseDto & {
-        code: 'FORBIDDEN';
+        code: 'FORBIDDEN' | 'PASSWORD_CHANGE_REQUIRED' | 'MFA_ENROLMENT_REQUIRED';
     };
     /**
      * CUSTOMER_NOT_FOUND
@@ -2153,10 +2155,10 @@ export type GetCustomerHistoryErrors = {
         code: 'UNAUTHENTICATED';
     };
     /**
-     * FORBIDDEN: Requires role: staff
+     * FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)
      */
     403: ProblemResponseDto & {
-        code: 'FORBIDDEN';
+        code: 'FORBIDDEN' | 'PASSWORD_CHANGE_REQUIRED' | 'MFA_ENROLMENT_REQUIRED';
     };
     /**
      * CUSTOMER_NOT_FOUND
@@ -2245,10 +2247,10 @@ export type ReactivateCustomerErrors = {
         code: 'UNAUTHENTICATED';
     };
     /**
-     * FORBIDDEN: Requires role: admin
+     * FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)
      */
     403: ProblemResponseDto & {
-        code: 'FORBIDDEN';
+        code: 'FORBIDDEN' | 'PASSWORD_CHANGE_REQUIRED' | 'MFA_ENROLMENT_REQUIRED';
     };
     /**
      * CUSTOMER_NOT_FOUND
@@ -2359,10 +2361,10 @@ export type SuspendCustomerErrors = {
         code: 'UNAUTHENTICATED';
     };
     /**
-     * FORBIDDEN: Requires role: admin
+     * FORBIDDEN: requires role admin; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)
      */
     403: ProblemResponseDto & {
-        code: 'FORBIDDEN';
+        code: 'FORBIDDEN' | 'PASSWORD_CHANGE_REQUIRED' | 'MFA_ENROLMENT_REQUIRED';
     };
     /**
      * CUSTOMER_NOT_FOUND
@@ -2463,10 +2465,10 @@ export type RecordTransactionErrors = {
         code: 'UNAUTHENTICATED';
     };
     /**
-     * FORBIDDEN: Requires role: staff
+     * FORBIDDEN: requires role staff; PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)
      */
     403: ProblemResponseDto & {
-        code: 'FORBIDDEN';
+        code: 'FORBIDDEN' | 'PASSWORD_CHANGE_REQUIRED' | 'MFA_ENROLMENT_REQUIRED';
     };
     /**
      * CUSTOMER_NOT_FOUND

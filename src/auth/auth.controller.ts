@@ -105,6 +105,12 @@ export class AuthController {
 
   @Post('password')
   @HttpCode(204)
+  // Above @Roles, so that it replaces the generic 401 it documents.
+  @ApiUnauthorizedResponse({
+    type: ProblemResponseDto,
+    description:
+      'UNAUTHENTICATED (missing, invalid or expired token, or a disabled user) or INVALID_CREDENTIALS (a wrong current password)',
+  })
   @Roles('staff')
   @AllowRestricted('password_change')
   @ApiOperation({

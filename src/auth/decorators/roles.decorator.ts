@@ -15,5 +15,10 @@ export const Roles = (...roles: Role[]) =>
     ApiBearerAuth('bearer'),
     ApiExtension('x-roles', roles),
     ApiUnauthorizedResponse({ description: 'Missing, invalid or expired token, or a disabled user', type: ProblemResponseDto }),
-    ApiForbiddenResponse({ description: `Requires role: ${roles.join(' or ')}`, type: ProblemResponseDto }),
+    ApiForbiddenResponse({
+      description:
+        `FORBIDDEN: requires role ${roles.join(' or ')}; ` +
+        'PASSWORD_CHANGE_REQUIRED or MFA_ENROLMENT_REQUIRED: the token can only finish signing in (change the generated password, enrol a second factor)',
+      type: ProblemResponseDto,
+    }),
   );

@@ -52,7 +52,7 @@ export const problemExampleMembers = (code: ProblemCode): JsonObject => PROBLEMS
 
 /** The codes a response description names (e.g. "CUSTOMER_ARCHIVED or CONCURRENT_MODIFICATION"). */
 export function codesNamedIn(description: string): ProblemCode[] {
-  const tokens: string[] = description.match(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g) ?? [];
+  const tokens: string[] = description.match(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*\b/g) ?? [];
   return [...new Set(tokens.filter(isProblemCode))];
 }
 

@@ -4953,7 +4953,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Apply only if the customer is still at this version: "3", 3 or *. A weak tag (W/"3") never matches (412); malformed: 422 */
+                /** @description Apply only if the customer is still at this version, e.g. "3" (the ETag of the customer), 3 or *. A weak tag (W/"3") never matches (412); malformed: 422 */
                 "If-Match"?: string;
             };
             path: {
@@ -5287,7 +5287,7 @@ export interface operations {
                 reason?: string;
             };
             header?: {
-                /** @description Apply only if the customer is still at this version: "3", 3 or *. A weak tag (W/"3") never matches (412); malformed: 422 */
+                /** @description Apply only if the customer is still at this version, e.g. "3" (the ETag of the customer), 3 or *. A weak tag (W/"3") never matches (412); malformed: 422 */
                 "If-Match"?: string;
             };
             path: {
@@ -5626,7 +5626,7 @@ export interface operations {
                 reason?: string;
             };
             header?: {
-                /** @description Apply only if the customer is still at this version: "3", 3 or *. A weak tag (W/"3") never matches (412); malformed: 422 */
+                /** @description Apply only if the customer is still at this version, e.g. "3" (the ETag of the customer), 3 or *. A weak tag (W/"3") never matches (412); malformed: 422 */
                 "If-Match"?: string;
             };
             path: {
@@ -5965,7 +5965,7 @@ export interface operations {
                 reason?: string;
             };
             header?: {
-                /** @description Apply only if the customer is still at this version: "3", 3 or *. A weak tag (W/"3") never matches (412); malformed: 422 */
+                /** @description Apply only if the customer is still at this version, e.g. "3" (the ETag of the customer), 3 or *. A weak tag (W/"3") never matches (412); malformed: 422 */
                 "If-Match"?: string;
             };
             path: {
@@ -6530,7 +6530,7 @@ export interface operations {
                 reason?: string;
             };
             header?: {
-                /** @description Apply only if the customer is still at this version: "3", 3 or *. A weak tag (W/"3") never matches (412); malformed: 422 */
+                /** @description Apply only if the customer is still at this version, e.g. "3" (the ETag of the customer), 3 or *. A weak tag (W/"3") never matches (412); malformed: 422 */
                 "If-Match"?: string;
             };
             path: {
@@ -6869,7 +6869,7 @@ export interface operations {
                 reason?: string;
             };
             header?: {
-                /** @description Apply only if the customer is still at this version: "3", 3 or *. A weak tag (W/"3") never matches (412); malformed: 422 */
+                /** @description Apply only if the customer is still at this version, e.g. "3" (the ETag of the customer), 3 or *. A weak tag (W/"3") never matches (412); malformed: 422 */
                 "If-Match"?: string;
             };
             path: {

@@ -221,8 +221,14 @@ export function sortKeysDeep<T>(value: T): T {
 /** Swagger UI at /docs and the document at /docs-json. */
 export function setupSwagger(app: INestApplication, publicUrl: string): void {
   const document = buildOpenApiDocument(app, publicUrl);
-  SwaggerModule.setup('docs', app, document, {
-    jsonDocumentUrl: 'docs-json',
+  // The document as committed (PUBLIC_URL first, for generated clients) at /docs-json ...
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', ui: false, raw: ['json'] });
+  // ... and Swagger UI trying requests against the origin that serves it, whatever PUBLIC_URL says.
+  const servers = document.servers ?? [];
+  const forUi = { ...document, servers: [...servers.filter((s) => s.url === '/'), ...servers.filter((s) => s.url !== '/')] };
+  SwaggerModule.setup('docs', app, forUi, {
+    ui: true,
+    raw: false,
     swaggerOptions: { persistAuthorization: true },
   });
 }

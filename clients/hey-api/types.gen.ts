@@ -1684,7 +1684,7 @@ export type UpdateCustomerData = {
     body: CustomerUpdateDto;
     headers?: {
         /**
-         * Apply only if the customer is still at this version: "3", 3 or *. A weak tag (W/"3") never matches (412); malformed: 422
+         * Apply only if the customer is still at this version, e.g. "3" (the ETag of the customer), 3 or *. A weak tag (W/"3") never matches (412); malformed: 422
          */
         'If-Match'?: string;
     };
@@ -1791,7 +1791,7 @@ export type ArchiveCustomerData = {
     body: StatusReasonBodyDto;
     headers?: {
         /**
-         * Apply only if the customer is still at this version: "3", 3 or *. A weak tag (W/"3") never matches (412); malformed: 422
+         * Apply only if the customer is still at this version, e.g. "3" (the ETag of the customer), 3 or *. A weak tag (W/"3") never matches (412); malformed: 422
          */
         'If-Match'?: string;
     };
@@ -1905,7 +1905,7 @@ export type BanCustomerData = {
     body: StatusReasonBodyDto;
     headers?: {
         /**
-         * Apply only if the customer is still at this version: "3", 3 or *. A weak tag (W/"3") never matches (412); malformed: 422
+         * Apply only if the customer is still at this version, e.g. "3" (the ETag of the customer), 3 or *. A weak tag (W/"3") never matches (412); malformed: 422
          */
         'If-Match'?: string;
     };
@@ -2019,7 +2019,7 @@ export type DeactivateCustomerData = {
     body: StatusReasonBodyDto;
     headers?: {
         /**
-         * Apply only if the customer is still at this version: "3", 3 or *. A weak tag (W/"3") never matches (412); malformed: 422
+         * Apply only if the customer is still at this version, e.g. "3" (the ETag of the customer), 3 or *. A weak tag (W/"3") never matches (412); malformed: 422
          */
         'If-Match'?: string;
     };
@@ -2212,7 +2212,7 @@ export type ReactivateCustomerData = {
     body: StatusReasonBodyDto;
     headers?: {
         /**
-         * Apply only if the customer is still at this version: "3", 3 or *. A weak tag (W/"3") never matches (412); malformed: 422
+         * Apply only if the customer is still at this version, e.g. "3" (the ETag of the customer), 3 or *. A weak tag (W/"3") never matches (412); malformed: 422
          */
         'If-Match'?: string;
     };
@@ -2326,7 +2326,7 @@ export type SuspendCustomerData = {
     body: StatusReasonBodyDto;
     headers?: {
         /**
-         * Apply only if the customer is still at this version: "3", 3 or *. A weak tag (W/"3") never matches (412); malformed: 422
+         * Apply only if the customer is still at this version, e.g. "3" (the ETag of the customer), 3 or *. A weak tag (W/"3") never matches (412); malformed: 422
          */
         'If-Match'?: string;
     };

@@ -126,9 +126,10 @@ export const ApiIfMatchHeader = () =>
   ApiHeader({
     name: 'If-Match',
     required: false,
-    schema: { type: 'string', pattern: IF_MATCH, example: '"3"' },
+    // No example: Swagger UI's "Try it out" would send it, and a change would meet a 412.
+    schema: { type: 'string', pattern: IF_MATCH },
     description:
-      'Apply only if the customer is still at this version: "3", 3 or *. A weak tag (W/"3") never matches (412); malformed: 422',
+      'Apply only if the customer is still at this version, e.g. "3" (the ETag of the customer), 3 or *. A weak tag (W/"3") never matches (412); malformed: 422',
   });
 
 export const ApiIdempotencyKeyHeader = () =>

@@ -92,9 +92,10 @@ describeInBrowser('Swagger UI in a real browser', () => {
     const operation = page.locator('#operations-customers-listCustomers');
     await operation.locator('.opblock-summary').first().click();
     await operation.locator('button.try-out__btn').click();
-    // "Try it out" pre-fills the documented examples (search "jo smi", status "active,suspended"): search as a clerk would.
+    // "Try it out" pre-fills the documented examples (search "jo smi", the status list): search as a clerk would.
     await operation.locator('tr[data-param-name="search"] input').fill('okonkwo marg');
-    await operation.locator('tr[data-param-name="status"] input').fill('');
+    const statusItems = operation.locator('tr[data-param-name="status"] .json-schema-form-item-remove');
+    while ((await statusItems.count()) > 0) await statusItems.first().click();
     await operation.locator('button.execute').click();
 
     const response = operation.locator('.live-responses-table .response').first();
@@ -121,13 +122,16 @@ describeInBrowser('Swagger UI in a real browser', () => {
     ).toEqual([]);
   });
 
-  it('suspends a customer with "Try it out", the reason typed in the query field', async () => {
+  it('suspends a customer with "Try it out", the reason typed in the body (the documented way)', async () => {
     // Still authorized from the test above (same page).
     const operation = page.locator('#operations-customers-suspendCustomer');
     await operation.locator('.opblock-summary').first().click();
     await operation.locator('button.try-out__btn').click();
     await operation.locator('tr[data-param-name="phone"] input').fill(CUSTOMER.phone_number);
-    await operation.locator('tr[data-param-name="reason"] input').fill('Suspended from Swagger UI');
+    // The deprecated query field stays empty (a reason in both places must agree).
+    const queryReason = operation.locator('tr[data-param-name="reason"] input');
+    if ((await queryReason.count()) > 0) await queryReason.fill('');
+    await operation.locator('textarea.body-param__text').fill(JSON.stringify({ reason: 'Suspended from Swagger UI' }));
     await operation.locator('button.execute').click();
 
     const response = operation.locator('.live-responses-table .response').first();

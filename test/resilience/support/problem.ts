@@ -1,6 +1,11 @@
 import type { Exchange } from './http';
 
 const PROBLEM_KEYS = ['type', 'title', 'status', 'detail', 'code', 'request_id', 'errors'];
+/** The members SPEC adds to two problems (*Status changes*): allowed on those codes only. */
+const PROBLEM_MEMBERS: Record<string, string[]> = {
+  INVALID_STATUS_TRANSITION: ['current_status', 'allowed_from'],
+  CUSTOMER_HAS_ACTIVE_LOANS: ['active_loans'],
+};
 /** Signs of an internal detail that must never reach a client. */
 const LEAKS = [/\n\s+at /, /node_modules/, /\/src\//, /\/dist\//, /\.ts:\d+/, /\.js:\d+/, /Mongo\w*Error/, /E11000/, /"stack"/];
 
@@ -14,7 +19,8 @@ export function problemViolation(res: Exchange): string | undefined {
     return `content-type ${res.headers['content-type']}, not application/problem+json`;
   const body = res.body as Record<string, unknown> | undefined;
   if (!body || typeof body !== 'object') return 'body is not a JSON object';
-  const extra = Object.keys(body).filter((key) => !PROBLEM_KEYS.includes(key));
+  const members = PROBLEM_MEMBERS[body.code as string] ?? [];
+  const extra = Object.keys(body).filter((key) => !PROBLEM_KEYS.includes(key) && !members.includes(key));
   if (extra.length > 0) return `unexpected keys ${extra.join(', ')}`;
   for (const key of ['type', 'title', 'detail', 'code', 'request_id']) {
     if (typeof body[key] !== 'string' || body[key] === '') return `${key} missing or not a string`;

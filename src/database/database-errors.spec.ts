@@ -1,4 +1,4 @@
-import { isDuplicateKey, isWriteConflict } from './database-errors';
+import { isConnectionLoss, isDuplicateKey, isWriteConflict } from './database-errors';
 
 const serverError = (message: string, code?: number) =>
   Object.assign(new Error(message), { name: 'MongoServerError', code });
@@ -19,5 +19,11 @@ describe('database errors', () => {
     expect(isDuplicateKey(serverError('E11000 duplicate key error', 11000))).toBe(true);
     expect(isDuplicateKey(serverError('ERROR: duplicate key value violates unique constraint (SQLSTATE 23505)'))).toBe(true);
     expect(isDuplicateKey(serverError('ERROR: deadlock detected (SQLSTATE 40P01)'))).toBe(false);
+  });
+
+  it('a request caught in the reconnect of a stuck client is the database going away, not a 500', () => {
+    expect(isConnectionLoss(serverError("no such command: 'endSessions'", 59))).toBe(true);
+    expect(isConnectionLoss(serverError('[msg_find.go:344] context canceled'))).toBe(true);
+    expect(isConnectionLoss(serverError("no such command: 'foo'", 59))).toBe(false);
   });
 });

@@ -79,13 +79,18 @@ export function isDatabaseDown(error: unknown): boolean {
 
 /**
  * Seen under load while the database was stopped: a plain `Error` (EPIPE, "This socket has been
- * ended by the other party") from the driver's write, and FerretDB answering the commands it was
- * running as it shut down with "context canceled". Both mean the database went away.
+ * ended by the other party") from the driver's write, FerretDB answering the commands it was
+ * running as it shut down with "context canceled", and (once, in CI's outage test) an operation
+ * refused with FerretDB's "no such command: 'endSessions'" while the client was being reconnected.
+ * All mean the database went away for that operation.
  */
 export function isConnectionLoss(error: unknown): boolean {
   const { name, code, message } = shapeOf(error);
   if (typeof code === 'string' && CONNECTION_LOSS_CODES.has(code)) return true;
-  return name === 'MongoServerError' && typeof message === 'string' && message.includes('context canceled');
+  if (name !== 'MongoServerError' || typeof message !== 'string') return false;
+  // FerretDB has no endSessions: the driver sends it while the watchdog closes a stuck client
+  // (the database was just restarted), and an operation caught in that close gets its refusal.
+  return message.includes('context canceled') || message.includes("no such command: 'endSessions'");
 }
 
 /** A read gave up at its time limit (the database is overloaded, not down). */

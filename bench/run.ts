@@ -268,7 +268,7 @@ async function benchOne(
       ? FerretDbPostgresReader.connect(database.postgresUrl, db.databaseName, 20)
       : undefined;
   const floorReads: FloorReads | undefined = floorReader && {
-    customers: new CustomerReadsRepository(undefined as never, undefined as never, floorReader),
+    customers: new CustomerReadsRepository(floorReader),
     audit: new AuditRepository(undefined as never, undefined as never, floorReader),
   };
   const rows: Row[] = [];

@@ -272,12 +272,13 @@ export class CustomersService {
   ): Promise<T> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       if (attempt > 0) await pause(Math.random() * RETRY_PAUSE_MS * attempt);
-      const id = await this.customers.idByPhone(phone);
-      if (!id) throw notFound(phone);
-      const result = await this.writes.exclusive(id, async () => {
-        const current = await this.require(phone);
+      const read = await this.require(phone);
+      // Another request of this process writing this customer: read again once it is done.
+      const queued = this.writes.isBusy(read.id);
+      const result = await this.writes.exclusive(read.id, async () => {
+        const current = queued ? await this.require(phone) : read;
         // The phone moved to another customer meanwhile: resolve it again.
-        return current.id === id ? decide(current) : undefined;
+        return current.id === read.id ? decide(current) : undefined;
       });
       if (result !== undefined) return result;
     }

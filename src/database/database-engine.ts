@@ -91,6 +91,11 @@ export class DatabaseEngine {
     return this.locks.run(key, work);
   }
 
+  /** Whether `exclusive(key, …)` work is running or waiting in this process. */
+  isBusy(key: string): boolean {
+    return this.locks.isBusy(key);
+  }
+
   /** The storage refused a write computed from a stale read: retry it on fresh state. */
   isWriteConflict(error: unknown): boolean {
     return isWriteConflict(error);

@@ -250,6 +250,9 @@ function one(condition: Condition, params: unknown[]): string {
     `${add(values.map((value) => param(type, value)))}${cast(type)}[]`;
   switch (condition.op) {
     case 'eq':
+      // `_id` by FerretDB's own unique index on `_jsonb -> '_id'` (an ObjectId is stored as hex).
+      if (condition.field === '_id' && type === 'objectId')
+        return `_jsonb -> '_id' = to_jsonb(${add(String(condition.value))}::text)`;
       return `${expression} = ${scalar(condition.value)}`;
     case 'ne':
       return `${expression} IS DISTINCT FROM ${scalar(condition.value)}`;

@@ -28,6 +28,11 @@ export class KeyedMutex {
     return result;
   }
 
+  /** Whether work for `key` is running or waiting. */
+  isBusy(key: string): boolean {
+    return this.tails.has(key);
+  }
+
   get size(): number {
     return this.tails.size;
   }

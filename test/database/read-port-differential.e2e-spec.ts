@@ -222,7 +222,7 @@ onFerretDbPostgres('read port: both adapters answer the same on the same databas
       eventReads: t.app.get<Model<AuditEvent>>(getModelToken(AuditEvent.name, READ_CONNECTION)),
     };
     const repositories = (reader: DocumentReader) => ({
-      customers: new CustomerReadsRepository(models.customers, models.customerReads, reader),
+      customers: new CustomerReadsRepository(reader),
       audit: new AuditRepository(models.events, t.app.get(DatabaseEngine), reader),
     });
     onMongo = repositories(mongoReader);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { DatabaseEngine } from '../../database/database-engine';
+import { DocumentReader } from '../../database/document-reader';
 import { PendingAuditEntry } from './customer-documents';
 import { customerLock } from './customer-writes.repository';
 import { Customer } from './customer.schema';
@@ -13,6 +14,7 @@ const REMOVE_ATTEMPTS = 5;
 /**
  * The audit outbox kept in each customer document (`pending_audit`, written atomically with each
  * change): what the audit relay needs to move entries to the audit trail, and nothing else.
+ * Reads go through the read port (an index lookup on every engine); writes through Mongoose.
  * Exported alone to the audit module.
  */
 @Injectable()
@@ -20,17 +22,23 @@ export class AuditOutboxRepository {
   constructor(
     @InjectModel(Customer.name) private readonly customers: Model<Customer>,
     private readonly engine: DatabaseEngine,
+    private readonly documents: DocumentReader,
   ) {}
 
   /** The customer's outbox, and whether it is flagged as having entries (undefined when no such customer). */
   async pending(
     customerId: string,
   ): Promise<{ entries: PendingAuditEntry[]; flagged: boolean } | undefined> {
-    const doc = await this.customers
-      .findOne({ _id: new Types.ObjectId(customerId) }, { pending_audit: 1, audit_pending: 1 })
-      .lean<Pick<Customer, 'pending_audit' | 'audit_pending'>>()
-      .exec();
-    return doc ? { entries: doc.pending_audit ?? [], flagged: doc.audit_pending } : undefined;
+    const [doc] = await this.documents.find<Pick<Customer, 'pending_audit' | 'audit_pending'>>({
+      collection: 'customers',
+      where: [{ field: '_id', type: 'objectId', op: 'eq', value: customerId }],
+      sort: [],
+      order: 'asc',
+      skip: 0,
+      limit: 1,
+      select: { pending_audit: 'any', audit_pending: 'boolean' },
+    });
+    return doc ? { entries: doc.pending_audit ?? [], flagged: doc.audit_pending === true } : undefined;
   }
 
   /**
@@ -73,11 +81,15 @@ export class AuditOutboxRepository {
 
   /** Customers whose outbox may hold entries. */
   async customersWithPending(limit: number): Promise<string[]> {
-    const docs = await this.customers
-      .find({ audit_pending: true }, { _id: 1 })
-      .limit(limit)
-      .lean<{ _id: Types.ObjectId }[]>()
-      .exec();
+    const docs = await this.documents.find<{ _id: Types.ObjectId }>({
+      collection: 'customers',
+      where: [{ field: 'audit_pending', type: 'boolean', op: 'eq', value: true }],
+      sort: [],
+      order: 'asc',
+      skip: 0,
+      limit,
+      select: {},
+    });
     return docs.map((doc) => doc._id.toHexString());
   }
 }

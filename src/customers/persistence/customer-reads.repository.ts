@@ -1,13 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import { Model, Types } from 'mongoose';
 import {
   DocumentQuery,
   DocumentReader,
   Summary,
   TypedField,
 } from '../../database/document-reader';
-import { READ_CONNECTION } from '../../database/database.constants';
 import {
   CustomerListCriteria,
   CustomerRecord,
@@ -16,7 +13,7 @@ import {
 } from '../domain/customer';
 import { CUSTOMER_STATUSES } from '../domain/customer-rules';
 import { customerSearchCondition, customerStatusCondition } from './customer-filters';
-import { INTERNAL_FIELDS, toRecord } from './customer-documents';
+import { toRecord } from './customer-documents';
 import { Customer } from './customer.schema';
 
 const SORT_KEYS: Record<CustomerSortField, TypedField[]> = {
@@ -60,39 +57,40 @@ const RECORD_FIELDS: Exclude<DocumentQuery['select'], 'all'> = {
 };
 
 /**
- * Reads of customers: lookups, the list and search, statistics. Reads that decide nothing use
- * the read connection; `idByPhone` (which a write goes on to use) reads through the write one.
+ * Reads of customers, all through the read port: lookups, the list and search, statistics.
  * Exported to the audit trail as its way to find a customer by phone.
  */
 @Injectable()
 export class CustomerReadsRepository {
-  constructor(
-    @InjectModel(Customer.name) private readonly customers: Model<Customer>,
-    @InjectModel(Customer.name, READ_CONNECTION) private readonly reads: Model<Customer>,
-    private readonly documents: DocumentReader,
-  ) {}
+  constructor(private readonly documents: DocumentReader) {}
 
+  /**
+   * The customer with this phone, through the read port (an index lookup on every engine). A write
+   * may decide on it: its write is conditional on the version read.
+   */
   async findByPhone(phone: string): Promise<CustomerRecord | undefined> {
-    const doc = await this.reads
-      .findOne({ phone_number: phone }, INTERNAL_FIELDS)
-      .lean<Customer>()
-      .exec();
+    const [doc] = await this.documents.find<Customer>({
+      collection: 'customers',
+      where: [{ field: 'phone_number', type: 'string', op: 'eq', value: phone }],
+      sort: [],
+      order: 'asc',
+      skip: 0,
+      limit: 1,
+      select: RECORD_FIELDS,
+    });
     return doc ? toRecord(doc) : undefined;
   }
 
   async idByPhone(phone: string): Promise<string | undefined> {
-    const doc = await this.customers
-      .findOne({ phone_number: phone }, { _id: 1 })
-      .lean<{ _id: Types.ObjectId }>()
-      .exec();
-    return doc?._id.toHexString();
+    return (await this.findByPhone(phone))?.id;
   }
 
   async hasIdempotencyKey(id: string, key: string): Promise<boolean> {
-    const count = await this.customers
-      .countDocuments({ _id: new Types.ObjectId(id), idempotency_keys: key })
-      .exec();
-    return count > 0;
+    const matches = await this.documents.count('customers', [
+      { field: '_id', type: 'objectId', op: 'eq', value: id },
+      { field: 'idempotency_keys', type: 'string', op: 'containsAll', values: [key] },
+    ]);
+    return matches > 0;
   }
 
   /** A page of the list or a search, through the read port (index-served on every engine). */

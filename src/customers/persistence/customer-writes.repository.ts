@@ -37,6 +37,11 @@ export class CustomerWritesRepository {
     return this.engine.exclusive(customerLock(customerId), work);
   }
 
+  /** Whether a request of this process is writing this customer (or waiting to). */
+  isBusy(customerId: string): boolean {
+    return this.engine.isBusy(customerLock(customerId));
+  }
+
   /** Inserts a new active customer with its creation audit entry in the outbox. */
   async insert(profile: CustomerProfile, entry: AuditEntry): Promise<CustomerRecord> {
     const at = entry.at;

@@ -67,6 +67,7 @@ export class InMemoryCustomers {
   writes(): CustomerWritesRepository {
     return {
       exclusive: <T>(_id: string, work: () => Promise<T>) => work(),
+      isBusy: () => false,
       insert: async (profile: CustomerProfile, entry: AuditEntry) => {
         if (this.find(profile.phone_number)) throw new PhoneTakenError();
         const customer = {

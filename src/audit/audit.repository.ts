@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { AuditAction } from '../customers/domain/audit-entry';
@@ -40,12 +40,17 @@ const AUDIT_SUMMARY: Summary = {
 
 /** The audit store. Inserting an entry twice stores it once. */
 @Injectable()
-export class AuditRepository {
+export class AuditRepository implements OnApplicationBootstrap {
   constructor(
     @InjectModel(AuditEvent.name) private readonly events: Model<AuditEvent>,
     private readonly engine: DatabaseEngine,
     private readonly documents: DocumentReader,
   ) {}
+
+  /** The totals /audit reads are ready before the first request. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.documents.prepare(AUDIT_SUMMARY);
+  }
 
   async insertAll(customerId: string, entries: PendingAuditEntry[]): Promise<void> {
     for (const { id, ...entry } of entries) {

@@ -84,6 +84,14 @@ export abstract class DocumentReader {
   /** Count and sums per value of `groupBy`, over the whole collection. */
   abstract summarize(summary: Summary): Promise<Map<string, GroupTotals>>;
 
+  /**
+   * Gets a summary ready before requests come (an adapter that keeps it may have to build it from
+   * the collection once: seconds at a million documents). Repositories call it at start-up.
+   */
+  async prepare(summary: Summary): Promise<void> {
+    void summary;
+  }
+
   /** One page and the number of matches. A first page that is not full holds them all: not counted. */
   async page<T>(query: DocumentQuery, summary?: Summary): Promise<Page<T>> {
     const items = await this.find<T>(query);

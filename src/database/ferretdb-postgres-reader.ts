@@ -123,6 +123,10 @@ export class FerretDbPostgresReader extends DocumentReader {
     return kept ? kept.totals(this.pool) : new Map();
   }
 
+  override async prepare(summary: Summary): Promise<void> {
+    await this.summary(summary);
+  }
+
   /** The summary, created and filled if need be (undefined: no such collection yet). */
   private async summary(summary: Summary): Promise<FerretDbSummary | undefined> {
     const table = await this.table(summary.collection, false);

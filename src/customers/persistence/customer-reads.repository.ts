@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import {
   DocumentQuery,
   DocumentReader,
@@ -61,8 +61,13 @@ const RECORD_FIELDS: Exclude<DocumentQuery['select'], 'all'> = {
  * Exported to the audit trail as its way to find a customer by phone.
  */
 @Injectable()
-export class CustomerReadsRepository {
+export class CustomerReadsRepository implements OnApplicationBootstrap {
   constructor(private readonly documents: DocumentReader) {}
+
+  /** The totals the list and stats read are ready before the first request. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.documents.prepare(CUSTOMER_SUMMARY);
+  }
 
   /**
    * The customer with this phone, through the read port (an index lookup on every engine). A write

@@ -53,7 +53,8 @@ export interface GroupTotals {
  * Totals a collection keeps per value of one field. An adapter may keep them up to date as
  * documents are written (so that reading them does not grow with the collection) and then also
  * answer from them the counts they cover: conditions only on `groupBy` (`eq`/`in`/`ne`/`nin`),
- * `> 0` on a `countPositive` field, `>=` on the `perDay` date field.
+ * `> 0` on a `countPositive` field, `>=` on the `perDay` date field, one counted element of the
+ * `elements` field (with or without conditions on `groupBy`).
  */
 export interface Summary {
   collection: string;
@@ -65,6 +66,12 @@ export interface Summary {
   countPositive?: string[];
   /** A date field whose documents are counted per UTC day. */
   perDay?: string;
+  /**
+   * An array field whose elements (those starting with `prefix`) are counted per group: then the
+   * count of "`field` contains this one element" (and conditions on `groupBy`) is answered from
+   * the totals, whatever the number of matches (a name search's total).
+   */
+  elements?: { field: string; prefix: string };
 }
 
 export interface Page<T> {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Pool } from 'pg';
 import type { Condition, GroupTotals, Summary } from './document-reader';
-import { ident, jsonPath, sortExpression } from './ferretdb-sql';
+import { ident, jsonPath, literal, sortExpression } from './ferretdb-sql';
 
 export const DAY_MS = 86_400_000;
 
@@ -15,7 +15,11 @@ export const DAY_MS = 86_400_000;
  */
 export class FerretDbSummary {
   readonly table: string;
+  /** Counts per (element, group), when the summary counts elements. */
+  private readonly elementTable: string;
   private readonly fn: string;
+  /** The prefix its tables and triggers share with older versions of the same summary. */
+  private readonly base: string;
 
   constructor(
     readonly summary: Summary,
@@ -23,12 +27,32 @@ export class FerretDbSummary {
   ) {
     const base = `pawnshop_sum_${summary.collection}_${summary.groupBy.field}`.replace(/\W/g, '_');
     const hash = createHash('sha1').update(JSON.stringify(summary)).digest('hex').slice(0, 8);
-    this.table = `${base.slice(0, 40)}_${hash}`;
+    this.base = base.slice(0, 40);
+    this.table = `${this.base}_${hash}`;
+    this.elementTable = `${this.table}_e`;
     this.fn = `${this.table}_fn`;
   }
 
   private get qualified(): string {
     return `${ident(this.schema)}.${ident(this.table)}`;
+  }
+
+  private get qualifiedElements(): string {
+    return `${ident(this.schema)}.${ident(this.elementTable)}`;
+  }
+
+  /** Rows of `source` as signed (k, g, n): one per counted element of each document. */
+  private elementContributions(source: string, sign: 1 | -1): string {
+    const { field, prefix } = this.summary.elements!;
+    const array = jsonPath(field);
+    return `SELECT e.k, ${this.groupExpression()} AS g, ${sign} AS n FROM ${source}, LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(${array}) = 'array' THEN ${array} ELSE '[]'::jsonb END) AS e(k) WHERE starts_with(e.k, ${literal(prefix)})`;
+  }
+
+  /** Only the (element, group) pairs whose count changes: an update that keeps both writes nothing. */
+  private elementUpsert(sources: string): string {
+    return `INSERT INTO ${this.qualifiedElements} AS t (k, g, n)
+      SELECT k, g, sum(n) FROM (${sources}) d GROUP BY k, g HAVING sum(n) <> 0 ORDER BY k, g
+      ON CONFLICT (k, g) DO UPDATE SET n = t.n + excluded.n`;
   }
 
   private columns(): { name: string; expression: string }[] {
@@ -110,17 +134,32 @@ export class FerretDbSummary {
         `CREATE TABLE IF NOT EXISTS ${this.qualified} (g text COLLATE "C", day bigint, n bigint NOT NULL DEFAULT 0${columnDefs}, UNIQUE NULLS NOT DISTINCT (g, day))`,
       );
       await client.query(`DELETE FROM ${this.qualified}`);
+      if (this.summary.elements) {
+        await client.query(
+          `CREATE TABLE IF NOT EXISTS ${this.qualifiedElements} (k text COLLATE "C" NOT NULL, g text COLLATE "C", n bigint NOT NULL DEFAULT 0, UNIQUE NULLS NOT DISTINCT (k, g))`,
+        );
+        await client.query(`DELETE FROM ${this.qualifiedElements}`);
+      }
+      // An older definition of this summary: its triggers would keep maintaining its tables.
+      const stale = await client.query<{ tgname: string }>(
+        `SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass($1) AND starts_with(tgname, $2) AND NOT starts_with(tgname, $3)`,
+        [base, `${this.base}_`, `${this.table}_`],
+      );
+      for (const { tgname } of stale.rows)
+        await client.query(`DROP TRIGGER IF EXISTS ${ident(tgname)} ON ${base}`);
+      const elements = (sql: (summary: this) => string) =>
+        this.summary.elements ? `\n            ${sql(this)};` : '';
       const fn = `${ident(this.schema)}.${ident(this.fn)}`;
       await client.query(`CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $body$
         BEGIN
           IF TG_OP = 'INSERT' THEN
-            ${this.upsert(this.contributions('new_rows', 1))};
+            ${this.upsert(this.contributions('new_rows', 1))};${elements((e) => e.elementUpsert(e.elementContributions('new_rows', 1)))}
           ELSIF TG_OP = 'DELETE' THEN
-            ${this.upsert(this.contributions('old_rows', -1))};
+            ${this.upsert(this.contributions('old_rows', -1))};${elements((e) => e.elementUpsert(e.elementContributions('old_rows', -1)))}
           ELSIF TG_OP = 'UPDATE' THEN
-            ${this.upsert(`${this.contributions('new_rows', 1)} UNION ALL ${this.contributions('old_rows', -1)}`)};
+            ${this.upsert(`${this.contributions('new_rows', 1)} UNION ALL ${this.contributions('old_rows', -1)}`)};${elements((e) => e.elementUpsert(`${e.elementContributions('new_rows', 1)} UNION ALL ${e.elementContributions('old_rows', -1)}`))}
           ELSE
-            DELETE FROM ${this.qualified};
+            DELETE FROM ${this.qualified};${elements((e) => `DELETE FROM ${e.qualifiedElements}`)}
           END IF;
           RETURN NULL;
         END
@@ -134,6 +173,8 @@ export class FerretDbSummary {
       await trigger('upd', 'UPDATE', 'REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows');
       await trigger('trunc', 'TRUNCATE', '');
       await client.query(this.upsert(this.contributions(base, 1)));
+      if (this.summary.elements)
+        await client.query(this.elementUpsert(this.elementContributions(base, 1)));
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -183,6 +224,8 @@ export class FerretDbSummary {
       });
       return `SELECT coalesce(sum(n), 0) AS n FROM ${this.qualified} WHERE ${conditions.join(' AND ')}`;
     }
+    const elementCount = this.elementCountQuery(where, params);
+    if (elementCount) return elementCount;
     if (where.length !== 1) return undefined;
     const [c] = where;
     if (c.op !== 'range') return undefined;
@@ -190,6 +233,32 @@ export class FerretDbSummary {
     const onlyGt = c.gte === undefined && c.lt === undefined && c.lte === undefined;
     if (positive >= 0 && onlyGt && c.gt === 0)
       return `SELECT coalesce(sum(p${positive}), 0) AS n FROM ${this.qualified}`;
+    return undefined;
+  }
+
+  /** One counted element of the elements field, and conditions on the group only. */
+  private elementCountQuery(where: Condition[], params: unknown[]): string | undefined {
+    const { elements, groupBy } = this.summary;
+    if (!elements || groupBy.type !== 'string') return undefined;
+    const containing = where.filter((c) => c.op === 'containsAll' && c.field === elements.field);
+    const onGroup = where.filter((c) => c.op !== 'anyOf' && c.field === groupBy.field);
+    if (containing.length !== 1 || containing.length + onGroup.length !== where.length) return undefined;
+    const c = containing[0] as Condition & { op: 'containsAll' };
+    const element = c.values.length === 1 ? c.values[0] : undefined;
+    if (typeof element !== 'string' || !element.startsWith(elements.prefix)) return undefined;
+    const conditions = onGroup.map((g) => this.groupCondition(g, params));
+    if (conditions.includes(undefined)) return undefined;
+    const add = (value: unknown) => `$${params.push(value)}`;
+    return `SELECT coalesce(sum(n), 0) AS n FROM ${this.qualifiedElements} WHERE k = ${add(element)}::text${conditions.map((sql) => ` AND ${sql}`).join('')}`;
+  }
+
+  /** A condition on the group value, as SQL on `g` (undefined: not one the totals can answer). */
+  private groupCondition(c: Condition, params: unknown[]): string | undefined {
+    const add = (value: unknown) => `$${params.push(value)}`;
+    if (c.op === 'eq') return `g = ${add(c.value)}::text`;
+    if (c.op === 'ne') return `g IS DISTINCT FROM ${add(c.value)}::text`;
+    if (c.op === 'in') return `g = ANY(${add(c.values)}::text[])`;
+    if (c.op === 'nin') return `(g IS NULL OR g <> ALL(${add(c.values)}::text[]))`;
     return undefined;
   }
 

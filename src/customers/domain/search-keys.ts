@@ -68,6 +68,9 @@ export function sortKey(name: string): string {
   return foldName(name).trim() || name.trim().toLowerCase();
 }
 
+/** What every name key starts with (a phone key starts with `p:`). */
+export const NAME_KEY_PREFIX = 'n:';
+
 export function searchKeysFor(customer: {
   first_name: string;
   last_name: string;
@@ -79,7 +82,7 @@ export function searchKeysFor(customer: {
     for (const form of new Set([word, stripSymbols(word)])) {
       const characters = Array.from(form); // by code point: a prefix never splits a surrogate pair
       for (let end = 1; end <= characters.length; end++)
-        keys.add(`n:${characters.slice(0, end).join('')}`);
+        keys.add(`${NAME_KEY_PREFIX}${characters.slice(0, end).join('')}`);
     }
   }
   const phone = customer.phone_number;
@@ -96,14 +99,14 @@ const digitsOf = (text: string) => text.replace(/\D/g, '');
 const phoneTerm = (digits: string) => `p:${digits}`;
 
 /** No stored key is this: a name key holds at least one character after its prefix. */
-const MATCHES_NOTHING = 'n:';
+const MATCHES_NOTHING = NAME_KEY_PREFIX;
 
 /**
  * A query word is folded like stored names (case, accents, apostrophes; hyphens split it) and
  * keeps any other symbol as a literal character: "st." finds "St. Clair", "jo.*" finds no one.
  */
 function nameTerms(word: string): string[] {
-  return nameWords(word).map((part) => `n:${part}`);
+  return nameWords(word).map((part) => `${NAME_KEY_PREFIX}${part}`);
 }
 
 /** Digits as a phone term: a whole number with its country code ("+1 555 123 4567") counts as its 10 digits. */

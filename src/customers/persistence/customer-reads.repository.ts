@@ -12,6 +12,7 @@ import {
   CustomerStatsRecord,
 } from '../domain/customer';
 import { CUSTOMER_STATUSES } from '../domain/customer-rules';
+import { NAME_KEY_PREFIX } from '../domain/search-keys';
 import { customerSearchCondition, customerStatusCondition } from './customer-filters';
 import { toRecord } from './customer-documents';
 import { Customer } from './customer.schema';
@@ -39,6 +40,8 @@ const CUSTOMER_SUMMARY: Summary = {
   sum: ['active_loans', 'total_transactions'],
   countPositive: ['active_loans'],
   perDay: 'created_at',
+  // A name search's total, however many customers match (phone terms match a handful).
+  elements: { field: 'search_keys', prefix: NAME_KEY_PREFIX },
 };
 
 /** What a page returns of each customer (what toRecord reads), with the stored types. */

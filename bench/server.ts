@@ -11,7 +11,8 @@ import { memoryMb } from './proc';
 
 export const PROJECT_ROOT = join(__dirname, '..');
 // At start-up the app builds its GIN indexes over the seeded data (100,000 customers: ~1 min).
-const READY_TIMEOUT_MS = 300_000;
+// At 1,000,000 customers the first start builds the PostgreSQL indexes and summaries: minutes.
+const READY_TIMEOUT_MS = 1_200_000;
 const STOP_TIMEOUT_MS = 20_000;
 
 export interface ServerOptions {

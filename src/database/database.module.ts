@@ -7,8 +7,7 @@ import { MongoDocumentReader } from './mongo-document-reader';
 import { READ_CONNECTION } from './database.constants';
 import { DATABASE_URI, DatabaseWatchdog } from './database-watchdog';
 import { DatabaseEngine, DatabaseTarget } from './database-engine';
-import { PostgresIndexes } from './postgres-indexes';
-import { StorageGuard } from './storage-guard';
+import { FerretDbStorage } from './ferretdb-storage';
 
 // Second line of defence behind DTO validation: operators in a filter are ignored unless the
 // repository wraps them in mongoose.trusted(), and a filter on an unknown path is an error.
@@ -56,7 +55,7 @@ export class DatabaseModule {
                   ? 'FerretDB on PostgreSQL: stale writes refused by the storage guard'
                   : 'FerretDB without its PostgreSQL: writes serialised, one instance only',
               );
-            return { ...connectionOptions(engine, engine.writePoolSize, options.lazy), uri: target.uri, autoIndex: true };
+            return { ...connectionOptions(engine, engine.writePoolSize, options.lazy), uri: target.uri, autoIndex: engine.keepsAllSchemaIndexes };
           },
         }),
         MongooseModule.forRootAsync({
@@ -73,7 +72,7 @@ export class DatabaseModule {
         readerProvider(options.lazy ? undefined : engine.postgresUrl),
         ...(options.lazy
           ? []
-          : [{ provide: DATABASE_URI, useValue: target.uri }, DatabaseWatchdog, PostgresIndexes, StorageGuard]),
+          : [{ provide: DATABASE_URI, useValue: target.uri }, DatabaseWatchdog, FerretDbStorage]),
       ],
       exports: [DatabaseEngine, DocumentReader],
     };

@@ -5,6 +5,7 @@ import {
   DocumentReader,
   FieldType,
   GroupTotals,
+  Page,
   Summary,
   TypedField,
   Value,
@@ -17,6 +18,7 @@ const METADATA_TABLE = '_ferretdb_database_metadata';
 /** Reads give up a little before the HTTP request timeout, as on the MongoDB path. */
 const STATEMENT_TIMEOUT_MS = 8000;
 const UNDEFINED_TABLE = '42P01';
+const ROW_ESTIMATE_TTL_MS = 60_000;
 
 const ID: TypedField = { field: '_id', type: 'objectId' };
 
@@ -59,7 +61,41 @@ export class FerretDbPostgresReader extends DocumentReader {
     await this.pool.end();
   }
 
-  async find<T>(query: DocumentQuery): Promise<T[]> {
+  /**
+   * The total first (from a summary when one covers the conditions), then the page, planned by it:
+   * PostgreSQL estimates `@>` on a GIN index poorly and may walk a whole sort index for a term that
+   * matches a handful of rows. When fewer rows match than a walk would visit (about
+   * (skip + limit) × rows / matches), the matches are taken first and sorted (a materialized CTE).
+   */
+  override async page<T>(query: DocumentQuery, summary?: Summary): Promise<Page<T>> {
+    const total = await this.count(query.collection, query.where, summary);
+    if (total <= query.skip || query.limit === 0) return { items: [], total };
+    const rows = await this.rowEstimate(query.collection);
+    const walked = ((query.skip + query.limit) * rows) / total;
+    const matchesFirst = query.where.length > 0 && total < walked;
+    return { items: await this.find<T>(query, matchesFirst), total };
+  }
+
+  private readonly estimates = new Map<string, { rows: number; at: number }>();
+
+  /** The table's row count as PostgreSQL last estimated it (refreshed every minute). */
+  private async rowEstimate(collection: string): Promise<number> {
+    const known = this.estimates.get(collection);
+    if (known && Date.now() - known.at < ROW_ESTIMATE_TTL_MS) return known.rows;
+    const table = await this.table(collection, false);
+    let rows = 0;
+    if (table) {
+      const result = await this.pool.query<{ n: string }>(
+        'SELECT greatest(reltuples, 0)::bigint AS n FROM pg_class WHERE oid = to_regclass($1)',
+        [`${ident(this.database)}.${ident(table)}`],
+      );
+      rows = Number(result.rows[0]?.n ?? 0);
+    }
+    this.estimates.set(collection, { rows, at: Date.now() });
+    return rows;
+  }
+
+  async find<T>(query: DocumentQuery, matchesFirst = false): Promise<T[]> {
     const params: unknown[] = [];
     const direction = query.order === 'asc' ? 'ASC NULLS FIRST' : 'DESC NULLS LAST';
     const orderBy = [...query.sort, ID]
@@ -80,7 +116,11 @@ export class FerretDbPostgresReader extends DocumentReader {
         params.length = 0;
         // Fields are taken out of the page's rows only: a projection in the scan itself would run
         // for every skipped row too.
-        return `SELECT ${columns} FROM (SELECT _jsonb FROM ${table} WHERE ${where(query.where, params)} ORDER BY ${orderBy} OFFSET ${offsetOf(query.skip)} LIMIT ${offsetOf(query.limit)}) page`;
+        const filter = `WHERE ${where(query.where, params)}`;
+        const window = `ORDER BY ${orderBy} OFFSET ${offsetOf(query.skip)} LIMIT ${offsetOf(query.limit)}`;
+        return matchesFirst
+          ? `WITH matches AS MATERIALIZED (SELECT _jsonb FROM ${table} ${filter}) SELECT ${columns} FROM (SELECT _jsonb FROM matches ${window}) page`
+          : `SELECT ${columns} FROM (SELECT _jsonb FROM ${table} ${filter} ${window}) page`;
       },
       params,
     );

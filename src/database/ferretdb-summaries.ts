@@ -242,7 +242,8 @@ export class FerretDbSummary {
     if (!elements || groupBy.type !== 'string') return undefined;
     const containing = where.filter((c) => c.op === 'containsAll' && c.field === elements.field);
     const onGroup = where.filter((c) => c.op !== 'anyOf' && c.field === groupBy.field);
-    if (containing.length !== 1 || containing.length + onGroup.length !== where.length) return undefined;
+    if (containing.length !== 1 || containing.length + onGroup.length !== where.length)
+      return undefined;
     const c = containing[0] as Condition & { op: 'containsAll' };
     const element = c.values.length === 1 ? c.values[0] : undefined;
     if (typeof element !== 'string' || !element.startsWith(elements.prefix)) return undefined;

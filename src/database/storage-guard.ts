@@ -1,8 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectConnection } from '@nestjs/mongoose';
-import { Connection } from 'mongoose';
 import { Client } from 'pg';
-import { DatabaseEngine } from './database-engine';
 import { WRITE_CONFLICT_MARK } from './database-errors';
 import { REVISION_FIELD } from './database.constants';
 import { ferretDbTables } from './ferretdb-postgres-reader';
@@ -65,34 +61,5 @@ export async function installStorageGuard(postgresUrl: string, database: string)
     throw error;
   } finally {
     await client.end();
-  }
-}
-
-/**
- * Installs the guard at start-up, before the service takes a request, when the database is
- * FerretDB on a PostgreSQL the service can reach. Correctness across instances rests on it, so a
- * failure stops the start-up.
- */
-@Injectable()
-export class StorageGuard implements OnApplicationBootstrap {
-  private readonly logger = new Logger('Database');
-
-  constructor(
-    @InjectConnection() private readonly connection: Connection,
-    private readonly engine: DatabaseEngine,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    const postgresUrl = this.engine.postgresUrl;
-    if (!this.engine.isFerretDb) return;
-    if (!postgresUrl) {
-      this.logger.warn(
-        'FerretDB without its PostgreSQL URL (FERRETDB_POSTGRES_URL): no storage guard, so run one instance only',
-      );
-      return;
-    }
-    await Promise.all(Object.values(this.connection.models).map((model) => model.init()));
-    const guarded = await installStorageGuard(postgresUrl, this.connection.db!.databaseName);
-    this.logger.log({ msg: 'storage guard installed', collections: guarded });
   }
 }

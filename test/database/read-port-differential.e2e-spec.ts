@@ -396,7 +396,7 @@ onFerretDbPostgres('read port: both adapters answer the same on the same databas
     ]);
     expect(actual).toEqual(expected);
     expect(expected.newCustomersSince).toBe(20);
-    const nameTerm = (added[0].search_keys as string[]).find((key) => key.startsWith('n:'))!.slice(2);
+    const nameTerm = ((added[0] as Record<string, unknown>).search_keys as string[]).find((key) => key.startsWith('n:'))!.slice(2);
     for (const search of [undefined, 'qqzxw', nameTerm])
       for (const statuses of [undefined, ['archived'], ['active', 'banned']] as Array<
         CustomerStatus[] | undefined
@@ -426,7 +426,7 @@ onFerretDbPostgres('read port: both adapters answer the same on the same databas
     });
     const renamedArchived = added
       .slice(8, 14)
-      .filter((doc, i) => i + 8 < 10 || doc.status === 'archived').length;
+      .filter((doc, i) => i + 8 < 10 || (doc as Record<string, unknown>).status === 'archived').length;
     expect(renamed.total).toBe(renamedArchived);
     expect(renamedArchived).toBeGreaterThanOrEqual(2);
   }, 90_000);

@@ -57,7 +57,6 @@ export interface EmbeddedDatabaseSettings {
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
-export const PROJECT_ROOT = join(__dirname, '..', '..');
 export const DEFAULT_POSTGRES_SERVER = 'postgres://postgres@127.0.0.1:5432';
 const EMBEDDED_BACKENDS: EmbeddedBackendChoice[] = ['auto', 'sqlite', 'postgresql'];
 

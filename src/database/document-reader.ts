@@ -71,7 +71,15 @@ export interface Summary {
    * count of "`field` contains this one element" (and conditions on `groupBy`) is answered from
    * the totals, whatever the number of matches (a name search's total).
    */
-  elements?: { field: string; prefix: string };
+  elements?: {
+    field: string;
+    prefix: string;
+    /**
+     * Also keep, per counted element, its documents in the order of this field (then `_id`): a
+     * page of "contains this element" in that order then walks them, however rare the element.
+     */
+    orderedBy?: TypedField;
+  };
 }
 
 export interface Page<T> {

@@ -23,6 +23,12 @@ const ROW_ESTIMATE_TTL_MS = 60_000;
 const ID: TypedField = { field: '_id', type: 'objectId' };
 
 /**
+ * How a page is read: walking the sort index and filtering, taking the matches first and sorting
+ * them, or walking a summary's postings of one element.
+ */
+type Plan = 'walk' | 'matches first' | { postings: FerretDbSummary; element: string };
+
+/**
  * The read port on FerretDB's PostgreSQL database (the embedded default): SQL on the tables
  * FerretDB writes, so a write is visible to the next read, served by the expression indexes of
  * postgres-indexes.ts, and decoded from FerretDB's stored format (ferretdb-sjson.ts) into what
@@ -70,10 +76,60 @@ export class FerretDbPostgresReader extends DocumentReader {
   override async page<T>(query: DocumentQuery, summary?: Summary): Promise<Page<T>> {
     const total = await this.count(query.collection, query.where, summary);
     if (total <= query.skip || query.limit === 0) return { items: [], total };
-    const rows = await this.rowEstimate(query.collection);
-    const walked = ((query.skip + query.limit) * rows) / total;
-    const matchesFirst = query.where.length > 0 && total < walked;
-    return { items: await this.find<T>(query, matchesFirst), total };
+    if (query.where.length === 0) return { items: await this.find<T>(query), total };
+    // Rows each plan visits: a walk of the sort index, the matches, a walk of the postings.
+    const page = query.skip + query.limit;
+    const walked = (page * Math.max(await this.size(query.collection, summary), total)) / total;
+    const postings = await this.postingsFor(query, summary);
+    const postingWalk = postings ? (page * postings.matches) / total : Infinity;
+    const plan: Plan =
+      postings && postingWalk < Math.min(walked, total)
+        ? { postings: postings.summary, element: postings.element }
+        : total < walked
+          ? 'matches first'
+          : 'walk';
+    return { items: await this.find<T>(query, plan), total };
+  }
+
+  /**
+   * The summary's postings, when the page is in their order and asks for one of their elements:
+   * the element with the fewest documents, and how many.
+   */
+  private async postingsFor(
+    query: DocumentQuery,
+    summary: Summary | undefined,
+  ): Promise<{ summary: FerretDbSummary; element: string; matches: number } | undefined> {
+    const order = summary?.elements?.orderedBy;
+    if (!summary || summary.collection !== query.collection || !order) return undefined;
+    if (
+      query.sort.length !== 1 ||
+      query.sort[0].field !== order.field ||
+      query.sort[0].type !== order.type
+    )
+      return undefined;
+    const { field, prefix } = summary.elements!;
+    const elements = query.where.flatMap((c) =>
+      c.op === 'containsAll' && c.field === field
+        ? c.values.filter((v): v is string => typeof v === 'string' && v.startsWith(prefix))
+        : [],
+    );
+    if (elements.length === 0) return undefined;
+    const kept = await this.summary(summary);
+    if (!kept) return undefined;
+    const counts = await kept.elementTotals(this.pool, elements);
+    let best: { element: string; matches: number } | undefined;
+    for (const element of elements) {
+      const matches = counts.get(element) ?? 0;
+      if (!best || matches < best.matches) best = { element, matches };
+    }
+    return best && { summary: kept, ...best };
+  }
+
+  /** The collection's size: exact from its summary, else PostgreSQL's estimate. */
+  private async size(collection: string, summary: Summary | undefined): Promise<number> {
+    return summary?.collection === collection
+      ? this.count(collection, [], summary)
+      : this.rowEstimate(collection);
   }
 
   private readonly estimates = new Map<string, { rows: number; at: number }>();
@@ -95,7 +151,7 @@ export class FerretDbPostgresReader extends DocumentReader {
     return rows;
   }
 
-  async find<T>(query: DocumentQuery, matchesFirst = false): Promise<T[]> {
+  async find<T>(query: DocumentQuery, plan: Plan = 'walk'): Promise<T[]> {
     const params: unknown[] = [];
     const direction = query.order === 'asc' ? 'ASC NULLS FIRST' : 'DESC NULLS LAST';
     const orderBy = [...query.sort, ID]
@@ -118,9 +174,14 @@ export class FerretDbPostgresReader extends DocumentReader {
         // for every skipped row too.
         const filter = `WHERE ${where(query.where, params)}`;
         const window = `ORDER BY ${orderBy} OFFSET ${offsetOf(query.skip)} LIMIT ${offsetOf(query.limit)}`;
-        return matchesFirst
-          ? `WITH matches AS MATERIALIZED (SELECT _jsonb FROM ${table} ${filter}) SELECT ${columns} FROM (SELECT _jsonb FROM matches ${window}) page`
-          : `SELECT ${columns} FROM (SELECT _jsonb FROM ${table} ${filter} ${window}) page`;
+        if (plan === 'matches first')
+          return `WITH matches AS MATERIALIZED (SELECT _jsonb FROM ${table} ${filter}) SELECT ${columns} FROM (SELECT _jsonb FROM matches ${window}) page`;
+        if (plan === 'walk')
+          return `SELECT ${columns} FROM (SELECT _jsonb FROM ${table} ${filter} ${window}) page`;
+        // The element's postings in page order, each joined to its document (by FerretDB's
+        // unique `_id` index) and checked against every condition.
+        const walk = `ORDER BY p.o ${direction}, p.id ${direction} OFFSET ${offsetOf(query.skip)} LIMIT ${offsetOf(query.limit)}`;
+        return `SELECT ${columns} FROM (SELECT d._jsonb FROM ${plan.postings.qualifiedPostings} p JOIN ${table} d ON d._jsonb -> '_id' = to_jsonb(p.id) ${filter} AND p.k = $${params.push(plan.element)} ${walk}) page`;
       },
       params,
     );

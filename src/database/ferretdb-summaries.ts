@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Pool } from 'pg';
-import type { Condition, GroupTotals, Summary } from './document-reader';
+import type { Condition, GroupTotals, Summary, TypedField } from './document-reader';
 import { ident, jsonPath, literal, sortExpression } from './ferretdb-sql';
 
 export const DAY_MS = 86_400_000;
@@ -17,6 +17,8 @@ export class FerretDbSummary {
   readonly table: string;
   /** Counts per (element, group), when the summary counts elements. */
   private readonly elementTable: string;
+  /** (element, order key, _id) of every document, when the elements are kept in order. */
+  private readonly postingTable: string;
   private readonly fn: string;
   /** The prefix its tables and triggers share with older versions of the same summary. */
   private readonly base: string;
@@ -30,6 +32,7 @@ export class FerretDbSummary {
     this.base = base.slice(0, 40);
     this.table = `${this.base}_${hash}`;
     this.elementTable = `${this.table}_e`;
+    this.postingTable = `${this.table}_p`;
     this.fn = `${this.table}_fn`;
   }
 
@@ -46,6 +49,30 @@ export class FerretDbSummary {
     const { field, prefix } = this.summary.elements!;
     const array = jsonPath(field);
     return `SELECT e.k, ${this.groupExpression()} AS g, ${sign} AS n FROM ${source}, LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(${array}) = 'array' THEN ${array} ELSE '[]'::jsonb END) AS e(k) WHERE starts_with(e.k, ${literal(prefix)})`;
+  }
+
+  get qualifiedPostings(): string {
+    return `${ident(this.schema)}.${ident(this.postingTable)}`;
+  }
+
+  /** The field the postings are ordered by (undefined: none kept). */
+  get postingOrder(): TypedField | undefined {
+    return this.summary.elements?.orderedBy;
+  }
+
+  /** Rows of `source` as (k, o, id): one per counted element of each document. */
+  private postings(source: string): string {
+    const { field, prefix, orderedBy } = this.summary.elements!;
+    const array = jsonPath(field);
+    return `SELECT DISTINCT e.k, ${sortExpression(orderedBy!)} AS o, ((_jsonb ->> '_id') COLLATE "C") AS id FROM ${source}, LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(${array}) = 'array' THEN ${array} ELSE '[]'::jsonb END) AS e(k) WHERE starts_with(e.k, ${literal(prefix)})`;
+  }
+
+  private postingInsert(rows: string): string {
+    return `INSERT INTO ${this.qualifiedPostings} (k, o, id) ${rows} ON CONFLICT DO NOTHING`;
+  }
+
+  private postingDelete(rows: string): string {
+    return `DELETE FROM ${this.qualifiedPostings} AS t USING (${rows}) AS d WHERE t.k = d.k AND t.o IS NOT DISTINCT FROM d.o AND t.id = d.id`;
   }
 
   /** Only the (element, group) pairs whose count changes: an update that keeps both writes nothing. */
@@ -142,6 +169,18 @@ export class FerretDbSummary {
         );
         await client.query(`DELETE FROM ${this.qualifiedElements}`);
       }
+      if (this.postingOrder) {
+        const o =
+          this.postingOrder.type === 'string' || this.postingOrder.type === 'objectId'
+            ? 'text COLLATE "C"'
+            : this.postingOrder.type === 'boolean'
+              ? 'jsonb'
+              : 'numeric';
+        await client.query(
+          `CREATE TABLE IF NOT EXISTS ${this.qualifiedPostings} (k text COLLATE "C" NOT NULL, o ${o}, id text COLLATE "C" NOT NULL)`,
+        );
+        await client.query(`DELETE FROM ${this.qualifiedPostings}`);
+      }
       // An older definition of this summary: its triggers would keep maintaining its tables.
       const stale = await client.query<{ tgname: string }>(
         `SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass($1) AND starts_with(tgname, $2) AND NOT starts_with(tgname, $3)`,
@@ -149,19 +188,51 @@ export class FerretDbSummary {
       );
       for (const { tgname } of stale.rows)
         await client.query(`DROP TRIGGER IF EXISTS ${ident(tgname)} ON ${base}`);
-      const elements = (sql: (summary: this) => string) =>
-        this.summary.elements ? `\n            ${sql(this)};` : '';
+      // Per branch: the totals, then the element counts, then the postings (each when kept).
+      const statements = (...sql: (string | false | undefined)[]) =>
+        sql.filter((part): part is string => typeof part === 'string').join(';\n            ');
+      const elements = this.summary.elements !== undefined;
+      const postings = this.postingOrder !== undefined;
       const fn = `${ident(this.schema)}.${ident(this.fn)}`;
       await client.query(`CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $body$
         BEGIN
           IF TG_OP = 'INSERT' THEN
-            ${this.upsert(this.contributions('new_rows', 1))};${elements((e) => e.elementUpsert(e.elementContributions('new_rows', 1)))}
+            ${statements(
+              this.upsert(this.contributions('new_rows', 1)),
+              elements && this.elementUpsert(this.elementContributions('new_rows', 1)),
+              postings && this.postingInsert(this.postings('new_rows')),
+            )};
           ELSIF TG_OP = 'DELETE' THEN
-            ${this.upsert(this.contributions('old_rows', -1))};${elements((e) => e.elementUpsert(e.elementContributions('old_rows', -1)))}
+            ${statements(
+              this.upsert(this.contributions('old_rows', -1)),
+              elements && this.elementUpsert(this.elementContributions('old_rows', -1)),
+              postings && this.postingDelete(this.postings('old_rows')),
+            )};
           ELSIF TG_OP = 'UPDATE' THEN
-            ${this.upsert(`${this.contributions('new_rows', 1)} UNION ALL ${this.contributions('old_rows', -1)}`)};${elements((e) => e.elementUpsert(`${e.elementContributions('new_rows', 1)} UNION ALL ${e.elementContributions('old_rows', -1)}`))}
+            ${statements(
+              this.upsert(
+                `${this.contributions('new_rows', 1)} UNION ALL ${this.contributions('old_rows', -1)}`,
+              ),
+              elements &&
+                this.elementUpsert(
+                  `${this.elementContributions('new_rows', 1)} UNION ALL ${this.elementContributions('old_rows', -1)}`,
+                ),
+              // An update that keeps the elements and the order key (nearly all) changes no posting.
+              postings &&
+                this.postingDelete(
+                  `${this.postings('old_rows')} EXCEPT ${this.postings('new_rows')}`,
+                ),
+              postings &&
+                this.postingInsert(
+                  `${this.postings('new_rows')} EXCEPT ${this.postings('old_rows')}`,
+                ),
+            )};
           ELSE
-            DELETE FROM ${this.qualified};${elements((e) => `DELETE FROM ${e.qualifiedElements}`)}
+            ${statements(
+              `DELETE FROM ${this.qualified}`,
+              elements && `DELETE FROM ${this.qualifiedElements}`,
+              postings && `DELETE FROM ${this.qualifiedPostings}`,
+            )};
           END IF;
           RETURN NULL;
         END
@@ -177,6 +248,14 @@ export class FerretDbSummary {
       await client.query(this.upsert(this.contributions(base, 1)));
       if (this.summary.elements)
         await client.query(this.elementUpsert(this.elementContributions(base, 1)));
+      if (this.postingOrder) {
+        await client.query(this.postingInsert(this.postings(base)));
+        // Walked forwards and backwards in the read port's order (NULLS FIRST, as its btrees).
+        await client.query(
+          `CREATE UNIQUE INDEX IF NOT EXISTS ${ident(`${this.postingTable}_k_o_id`)} ON ${this.qualifiedPostings} (k, o NULLS FIRST, id NULLS FIRST) NULLS NOT DISTINCT`,
+        );
+        await client.query(`ANALYZE ${this.qualifiedPostings}`);
+      }
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -236,6 +315,15 @@ export class FerretDbSummary {
     if (positive >= 0 && onlyGt && c.gt === 0)
       return `SELECT coalesce(sum(p${positive}), 0) AS n FROM ${this.qualified}`;
     return undefined;
+  }
+
+  /** Documents holding each of `elements`, whatever their group. */
+  async elementTotals(pool: Pool, elements: string[]): Promise<Map<string, number>> {
+    const { rows } = await pool.query<{ k: string; n: string }>(
+      `SELECT k, sum(n) AS n FROM ${this.qualifiedElements} WHERE k = ANY($1::text[]) GROUP BY k`,
+      [elements],
+    );
+    return new Map(rows.map((row) => [row.k, Number(row.n)]));
   }
 
   /** One counted element of the elements field, and conditions on the group only. */

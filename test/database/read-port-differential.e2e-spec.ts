@@ -318,6 +318,27 @@ onFerretDbPostgres('read port: both adapters answer the same on the same databas
     }
   }, 150_000); // ~25 s on a quiet machine: the reference side decodes every match in FerretDB
 
+  it('name searches in the default order (walked through the name postings): pages and totals', async () => {
+    const differing: unknown[] = [];
+    let nonEmpty = 0;
+    for (const search of SEARCHES.filter((s) => s !== undefined))
+      for (const statuses of [undefined, ['active', 'banned']] as Array<CustomerStatus[] | undefined>)
+        for (const sortOrder of ['desc', 'asc'] as const) {
+          const criteria = { statuses, search, sortBy: 'created_at' as const, sortOrder };
+          const total = await compare(
+            JSON.stringify(criteria),
+            (side, skip, limit) => side.customers.list({ ...criteria, skip, limit }).then(asRows),
+            differing,
+          );
+          if (total > 20) nonEmpty++;
+        }
+    expect({ count: differing.length, first: differing.slice(0, 1) }).toEqual({
+      count: 0,
+      first: [],
+    });
+    expect(nonEmpty).toBeGreaterThan(4);
+  }, 150_000);
+
   it('stats', async () => {
     const since = new Date(T0 + 20 * 3_600_000);
     const [expected, actual] = await Promise.all([
@@ -428,6 +449,21 @@ onFerretDbPostgres('read port: both adapters answer the same on the same databas
       .slice(8, 14)
       .filter((doc, i) => i + 8 < 10 || (doc as Record<string, unknown>).status === 'archived').length;
     expect(renamed.total).toBe(renamedArchived);
+    // …and found under them, in order, by a page that walks the name's postings.
+    const renamedPage = {
+      statuses: [...CUSTOMER_STATUSES],
+      search: 'qqzxw',
+      sortBy: 'created_at' as const,
+      sortOrder: 'desc' as const,
+      skip: 0,
+      limit: 2,
+    };
+    const [mongoPage, postgresPage] = await Promise.all([
+      onMongo.customers.list(renamedPage).then(asRows),
+      onPostgres.customers.list(renamedPage).then(asRows),
+    ]);
+    expect(postgresPage).toEqual(mongoPage);
+    expect(mongoPage.items).toHaveLength(2);
     expect(renamedArchived).toBeGreaterThanOrEqual(2);
   }, 90_000);
 

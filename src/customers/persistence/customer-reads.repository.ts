@@ -41,7 +41,12 @@ const CUSTOMER_SUMMARY: Summary = {
   countPositive: ['active_loans'],
   perDay: 'created_at',
   // A name search's total, however many customers match (phone terms match a handful).
-  elements: { field: 'search_keys', prefix: NAME_KEY_PREFIX },
+  // and its page in the default order walks the name's customers, however rare the name.
+  elements: {
+    field: 'search_keys',
+    prefix: NAME_KEY_PREFIX,
+    orderedBy: { field: 'created_at', type: 'date' },
+  },
 };
 
 /** What a page returns of each customer (what toRecord reads), with the stored types. */

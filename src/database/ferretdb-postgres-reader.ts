@@ -178,10 +178,13 @@ export class FerretDbPostgresReader extends DocumentReader {
           return `WITH matches AS MATERIALIZED (SELECT _jsonb FROM ${table} ${filter}) SELECT ${columns} FROM (SELECT _jsonb FROM matches ${window}) page`;
         if (plan === 'walk')
           return `SELECT ${columns} FROM (SELECT _jsonb FROM ${table} ${filter} ${window}) page`;
-        // The element's postings in page order, each joined to its document (by FerretDB's
-        // unique `_id` index) and checked against every condition.
+        // The element's postings in page order (an index-only walk), each joined to its document
+        // by FerretDB's unique `_id` index and checked against every condition. The LATERAL
+        // subquery with its LIMIT keeps it a nested loop in that order, which stops at the page's
+        // end (left to itself, the planner hashes every posting of the element).
         const walk = `ORDER BY p.o ${direction}, p.id ${direction} OFFSET ${offsetOf(query.skip)} LIMIT ${offsetOf(query.limit)}`;
-        return `SELECT ${columns} FROM (SELECT d._jsonb FROM ${plan.postings.qualifiedPostings} p JOIN ${table} d ON d._jsonb -> '_id' = to_jsonb(p.id) ${filter} AND p.k = $${params.push(plan.element)} ${walk}) page`;
+        const element = `$${params.push(plan.element)}`;
+        return `SELECT ${columns} FROM (SELECT d._jsonb FROM ${plan.postings.qualifiedPostings} p CROSS JOIN LATERAL (SELECT _jsonb FROM ${table} WHERE _jsonb -> '_id' = to_jsonb(p.id) LIMIT 1) d ${filter} AND p.k = ${element} ${walk}) page`;
       },
       params,
     );

@@ -131,6 +131,12 @@ export async function ensurePostgresIndexes(
       created.push(name);
       toAnalyze.add(table);
     }
+    // Btree indexes of an earlier schema (a sort whose keys changed) only cost writes now.
+    const wanted = new Set(btrees.map(btreeIndexName));
+    for (const name of present) {
+      if (name.startsWith('pawnshop_bt_') && !wanted.has(name) && btrees.length > 0)
+        await client.query(`DROP INDEX IF EXISTS ${ident(database)}.${ident(name)}`);
+    }
     for (const table of toAnalyze) await client.query(`ANALYZE ${ident(database)}.${ident(table)}`);
     return created;
   } finally {

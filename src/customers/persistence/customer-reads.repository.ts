@@ -1,37 +1,11 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import {
-  DocumentQuery,
-  DocumentReader,
-  Summary,
-  TypedField,
-} from '../../database/document-reader';
-import {
-  CustomerListCriteria,
-  CustomerRecord,
-  CustomerSortField,
-  CustomerStatsRecord,
-} from '../domain/customer';
+import { DocumentQuery, DocumentReader, Summary } from '../../database/document-reader';
+import { CustomerListCriteria, CustomerRecord, CustomerStatsRecord } from '../domain/customer';
 import { CUSTOMER_STATUSES } from '../domain/customer-rules';
 import { NAME_KEY_PREFIX } from '../domain/search-keys';
 import { customerSearchCondition, customerStatusCondition } from './customer-filters';
 import { toRecord } from './customer-documents';
-import { Customer } from './customer.schema';
-
-const SORT_KEYS: Record<CustomerSortField, TypedField[]> = {
-  created_at: [{ field: 'created_at', type: 'date' }],
-  updated_at: [{ field: 'updated_at', type: 'date' }],
-  first_name: [
-    { field: 'first_name_sort', type: 'string' },
-    { field: 'last_name_sort', type: 'string' },
-  ],
-  last_name: [
-    { field: 'last_name_sort', type: 'string' },
-    { field: 'first_name_sort', type: 'string' },
-  ],
-  phone_number: [{ field: 'phone_number', type: 'string' }],
-  total_transactions: [{ field: 'total_transactions', type: 'number' }],
-  active_loans: [{ field: 'active_loans', type: 'number' }],
-};
+import { Customer, SORT_KEYS } from './customer.schema';
 
 /** Totals the database may keep as customers are written (stats, and the list's total by status). */
 const CUSTOMER_SUMMARY: Summary = {

@@ -1,4 +1,4 @@
-import { CustomerSchema } from './customer.schema';
+import { CustomerSchema, SORT_KEYS } from './customer.schema';
 
 describe('customer indexes', () => {
   const indexes = CustomerSchema.indexes();
@@ -13,15 +13,12 @@ describe('customer indexes', () => {
     expect(find({ search_keys: 1 })).toBeDefined();
   });
 
-  it.each([
-    'created_at',
-    'updated_at',
-    'first_name_sort',
-    'last_name_sort',
-    'total_transactions',
-    'active_loans',
-  ])('indexes sort field %s with the _id tie-breaker', (field) =>
-    expect(find({ [field]: 1, _id: 1 })).toBeDefined(),
+  it.each(Object.entries(SORT_KEYS))(
+    'indexes sort_by=%s by its keys in order, then the _id tie-breaker (a page walks the index)',
+    (_sortBy, keys) =>
+      expect(
+        find({ ...Object.fromEntries(keys.map(({ field }) => [field, 1])), _id: 1 }),
+      ).toBeDefined(),
   );
 
   it('indexes the audit outbox flag for the sweep', () => {

@@ -1,6 +1,8 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema, Types } from 'mongoose';
 import type { PendingAuditEntry } from './customer-documents';
+import type { TypedField } from '../../database/document-reader';
+import type { CustomerSortField } from '../domain/customer';
 import { CUSTOMER_STATUSES, CustomerStatus } from '../domain/customer-rules';
 
 /**
@@ -81,16 +83,26 @@ export const CustomerSchema = SchemaFactory.createForClass(Customer);
 
 CustomerSchema.index({ phone_number: 1 }, { unique: true });
 CustomerSchema.index({ search_keys: 1 });
-// One index per sort_by choice, with _id as the tie-breaker the list always adds.
-for (const field of [
-  'created_at',
-  'updated_at',
-  'first_name_sort',
-  'last_name_sort',
-  'total_transactions',
-  'active_loans',
-]) {
-  CustomerSchema.index({ [field]: 1, _id: 1 });
+/** The keys of each sort_by choice, most significant first (`_id` is always added last). */
+export const SORT_KEYS: Record<CustomerSortField, TypedField[]> = {
+  created_at: [{ field: 'created_at', type: 'date' }],
+  updated_at: [{ field: 'updated_at', type: 'date' }],
+  first_name: [
+    { field: 'first_name_sort', type: 'string' },
+    { field: 'last_name_sort', type: 'string' },
+  ],
+  last_name: [
+    { field: 'last_name_sort', type: 'string' },
+    { field: 'first_name_sort', type: 'string' },
+  ],
+  phone_number: [{ field: 'phone_number', type: 'string' }],
+  total_transactions: [{ field: 'total_transactions', type: 'number' }],
+  active_loans: [{ field: 'active_loans', type: 'number' }],
+};
+
+// One index per sort_by choice: its keys in order, then _id, the tie-breaker every page adds.
+for (const keys of Object.values(SORT_KEYS)) {
+  CustomerSchema.index({ ...Object.fromEntries(keys.map(({ field }) => [field, 1])), _id: 1 });
 }
 CustomerSchema.index({ status: 1 });
 CustomerSchema.index({ audit_pending: 1 });

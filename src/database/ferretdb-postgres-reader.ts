@@ -68,10 +68,12 @@ export class FerretDbPostgresReader extends DocumentReader {
   }
 
   /**
-   * The total first (from a summary when one covers the conditions), then the page, planned by it:
-   * PostgreSQL estimates `@>` on a GIN index poorly and may walk a whole sort index for a term that
-   * matches a handful of rows. When fewer rows match than a walk would visit (about
-   * (skip + limit) × rows / matches), the matches are taken first and sorted (a materialized CTE).
+   * The total first (from a summary when one covers the conditions), then the page, planned by it
+   * (PostgreSQL estimates `@>` on a GIN index poorly, and would walk a whole sort index for a term
+   * that matches a handful of rows). Of the three plans, the one that visits the fewest rows:
+   * walking the sort index ((skip + limit) × rows / matches), taking the matches first and sorting
+   * them (a materialized CTE), or walking the postings of the rarest name in the page's order
+   * ((skip + limit) × the name's documents / matches).
    */
   override async page<T>(query: DocumentQuery, summary?: Summary): Promise<Page<T>> {
     const total = await this.count(query.collection, query.where, summary);

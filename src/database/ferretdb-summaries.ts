@@ -295,14 +295,7 @@ export class FerretDbSummary {
         summary.groupBy.type === 'string',
     );
     if (onGroup) {
-      const add = (value: unknown) => `$${params.push(value)}`;
-      const conditions = where.map((c) => {
-        if (c.op === 'eq') return `g = ${add(c.value)}::text`;
-        if (c.op === 'ne') return `g IS DISTINCT FROM ${add(c.value)}::text`;
-        if (c.op === 'in') return `g = ANY(${add(c.values)}::text[])`;
-        if (c.op === 'nin') return `(g IS NULL OR g <> ALL(${add(c.values)}::text[]))`;
-        return 'FALSE';
-      });
+      const conditions = where.map((c) => this.groupCondition(c, params) ?? 'FALSE');
       return `SELECT coalesce(sum(n), 0) AS n FROM ${this.qualified} WHERE ${conditions.join(' AND ')}`;
     }
     const elementCount = this.elementCountQuery(where, params);
